@@ -1,0 +1,22 @@
+// Benchmark reporting: every benchmark prints its figures through Report(), one line each,
+//   BENCH<TAB>name<TAB>value<TAB>unit<TAB>target
+// which bench/run-all.sh gathers into one table. QuickMode() is true when the binary was started
+// with --quick (CI's smoke run: small inputs, figures not meaningful, targets not checked).
+#pragma once
+
+#include <string>
+
+namespace ecg::bench {
+
+// Parses --quick from argv; call first in main().
+void Init(int argc, char** argv);
+bool QuickMode();
+
+// target: e.g. ">= 5000", "<= 5 ms", or "" when the figure has none.
+void Report(const std::string& name, double value, const std::string& unit,
+            const std::string& target = "");
+
+// Seconds since an arbitrary point, monotonic.
+double NowSeconds();
+
+}  // namespace ecg::bench

@@ -1,0 +1,41 @@
+// DICOM ECG decoding: bytes of a DICOM file in, EcgRecord out (waveform/ecg_record.h).
+//
+// Reads every multiplex group of the WaveformSequence. The rhythm group is the one labelled
+// RHYTHM, else the longest ORIGINAL group; a "MEDIAN BEAT"/"REPRESENTATIVE BEAT" group is kept as
+// median_beat; the rest go to other_groups. Samples become microvolts: (raw + ChannelBaseline) x
+// ChannelSensitivity x ChannelSensitivityCorrectionFactor, in the units of
+// ChannelSensitivityUnitsSequence (nV, uV, mV, V), for SB/UB/SS/US at 8 or 16 bits. Leads are
+// identified by channel source code (SCPECG 5.6.3-9-x, MDC 2:x and legacy variants), else by
+// the channel label.
+//
+// Never trusts sizes in the file: every count is checked against DecodeOptions' caps and against
+// the bytes actually present before anything is allocated. Errors (all ecg::Error, the message
+// names the tag or group that failed, never patient data):
+//   Corruption   - not DICOM, truncated, missing WaveformSequence, data length != channels x
+//                  samples, zero channels, NaN or zero sensitivity, ...
+//   Unsupported  - a non-waveform SOP class, a waveform class without ECG leads, mu-law/A-law
+//                  interpretation, unknown units, sizes beyond the caps.
+// Thread-safe: no shared state; DCMTK's dictionary is loaded once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "waveform/ecg_record.h"
+
+namespace ecg::dicom {
+
+struct DecodeOptions {
+  // Caps that refuse absurd files before allocating. 24 h at 1 kHz covers Holter recordings.
+  size_t max_samples_per_channel = 24ull * 3600 * 1000;
+  size_t max_channels = 64;
+  size_t max_groups = 16;
+  // Skip the samples of groups other than rhythm and median beat (faster ingest).
+  bool decode_other_groups = true;
+};
+
+EcgRecord DecodeEcg(const uint8_t* data, size_t size, const DecodeOptions& options = {});
+EcgRecord DecodeEcgFile(const std::string& path, const DecodeOptions& options = {});
+
+}  // namespace ecg::dicom
