@@ -53,6 +53,7 @@ struct EcgMetadata {
   std::string issuer_of_patient_id;  // PHI: never log it
   std::string birth_date;            // DICOM DA, YYYYMMDD, empty if unknown
   std::string sex;                   // "M", "F", "O" or empty
+  std::optional<int> patient_age_years;  // PatientAge (AS) when given, e.g. by PTB-XL metadata
   // The device's wall clock at acquisition, as milliseconds since 1970-01-01 read as UTC. DICOM
   // times carry no zone unless TimezoneOffsetFromUTC is present; when it is, the value is true UTC
   // and utc_offset_minutes holds it.
