@@ -2,11 +2,12 @@
 //
 // Reads every multiplex group of the WaveformSequence. The rhythm group is the one labelled
 // RHYTHM, else the longest ORIGINAL group; a "MEDIAN BEAT"/"REPRESENTATIVE BEAT" group is kept as
-// median_beat; the rest go to other_groups. Samples become microvolts: (raw + ChannelBaseline) x
-// ChannelSensitivity x ChannelSensitivityCorrectionFactor, in the units of
-// ChannelSensitivityUnitsSequence (nV, uV, mV, V), for SB/UB/SS/US at 8 or 16 bits. Leads are
-// identified by channel source code (SCPECG 5.6.3-9-x, MDC 2:x and legacy variants), else by
-// the channel label.
+// median_beat; the rest go to other_groups. Samples become microvolts: raw x ChannelSensitivity x
+// ChannelSensitivityCorrectionFactor + ChannelBaseline (PS3.3 C.10.9.1.4.3: the baseline is in
+// the sensitivity's units), in the units of ChannelSensitivityUnitsSequence (nV, uV, mV, V), for
+// SB/UB/SS/US at 8 or 16 bits; samples equal to WaveformPaddingValue become 0 and are counted.
+// Leads are identified by channel source code (SCPECG 5.6.3-9-x, MDC 2:x and legacy variants), else
+// by the channel label.
 //
 // Never trusts sizes in the file: every count is checked against DecodeOptions' caps and against
 // the bytes actually present before anything is allocated. Errors (all ecg::Error, the message
@@ -36,6 +37,7 @@ struct DecodeOptions {
 };
 
 EcgRecord DecodeEcg(const uint8_t* data, size_t size, const DecodeOptions& options = {});
+// Reads the file, then DecodeEcg; messages are prefixed with the path. NotFound if unreadable.
 EcgRecord DecodeEcgFile(const std::string& path, const DecodeOptions& options = {});
 
 }  // namespace ecg::dicom

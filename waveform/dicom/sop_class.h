@@ -15,9 +15,9 @@ inline constexpr std::string_view kGeneralEcgSopClass = "1.2.840.10008.5.1.4.1.1
 inline constexpr std::string_view kAmbulatoryEcgSopClass = "1.2.840.10008.5.1.4.1.1.9.1.3";
 
 enum class SopClassKind {
-  kEcg,             // one of the three ECG classes
-  kOtherWaveform,   // a waveform class (1.2.840.10008.5.1.4.1.1.9.*) that may hold ECG leads
-  kNotWaveform,     // images, reports, ...: refused
+  kEcg,            // one of the three ECG classes
+  kOtherWaveform,  // a waveform class (1.2.840.10008.5.1.4.1.1.9.*) that may hold ECG leads
+  kNotWaveform,    // images, reports, ...: refused
 };
 
 SopClassKind ClassifySopClass(std::string_view sop_class_uid);
