@@ -63,7 +63,6 @@ class ConnectionPool {
   size_t open_connections() const;
 
  private:
-  class Lease;
   std::unique_ptr<pqxx::connection> Acquire(const std::string& what);
   void Release(std::unique_ptr<pqxx::connection> connection, bool healthy);
   std::unique_ptr<pqxx::connection> Connect(const std::string& what);

@@ -66,8 +66,9 @@ struct OrthancIds {
 // One decoded ECG as the ingest path hands it to the store.
 struct IngestedEcg {
   OrthancIds orthanc;
-  EcgMetadata metadata;  // sop_instance_uid is required; patient_id may be empty (then "")
-  EcgSignal signal;      // canonical (waveform/canonical.h): whole microvolts
+  EcgMetadata metadata;       // sop_instance_uid is required; patient_id may be empty (then "")
+  EcgSignal signal;           // canonical (waveform/canonical.h): whole microvolts
+  double source_rate_hz = 0;  // the rhythm group's rate in the file; 0: the signal's rate
   std::optional<EcgSignal> median_beat;  // canonical too, when the file had one
 };
 

@@ -1,0 +1,356 @@
+// EcgStore: upsert, delete and read ECGs and their signals.
+#include <nlohmann/json.hpp>
+
+#include "storage/connection_pool.h"
+#include "storage/ecg_store.h"
+#include "storage/signal_codec.h"
+#include "storage/sql_values.h"
+#include "waveform/error.h"
+
+namespace ecg {
+
+namespace {
+
+// An IngestedEcg turned into what the statements send: encoded blobs, JSON, the content hash.
+struct PreparedEcg {
+  const IngestedEcg* ecg;
+  std::string signal_blob;
+  std::string median_blob;  // empty: none
+  std::string measurements_json;
+  std::string statements_json;
+  std::string birth_date_iso;
+  int64_t content_hash;
+};
+
+uint64_t Fnv1a(uint64_t hash, const std::string& bytes) {
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+// Everything stored about the ECG except Orthanc's IDs (which follow the UIDs anyway).
+int64_t ContentHash(const PreparedEcg& p) {
+  const EcgMetadata& m = p.ecg->metadata;
+  const nlohmann::json fields = {m.sop_class_uid,
+                                 m.study_instance_uid,
+                                 m.series_instance_uid,
+                                 m.patient_id,
+                                 m.issuer_of_patient_id,
+                                 m.birth_date,
+                                 m.sex,
+                                 sql::OptionalText(m.patient_age_years),
+                                 sql::OptionalText(m.acquisition_time_ms),
+                                 sql::OptionalText(m.utc_offset_minutes),
+                                 m.acquisition_time_source,
+                                 m.manufacturer,
+                                 m.model,
+                                 sql::OptionalText(m.low_frequency_filter_hz),
+                                 sql::OptionalText(m.high_frequency_filter_hz),
+                                 sql::OptionalText(m.notch_filter_hz),
+                                 p.measurements_json,
+                                 p.statements_json,
+                                 p.ecg->source_rate_hz};
+  uint64_t hash = 0xcbf29ce484222325ull;
+  hash = Fnv1a(hash, fields.dump());
+  hash = Fnv1a(hash, p.signal_blob);
+  hash = Fnv1a(hash, p.median_blob);
+  return static_cast<int64_t>(hash);
+}
+
+PreparedEcg Prepare(const IngestedEcg& ecg, int zstd_level) {
+  if (ecg.metadata.sop_instance_uid.empty()) {
+    throw Error::InvalidArgument("upsert ECG: instance " + ecg.orthanc.instance +
+                                 " has no SOPInstanceUID");
+  }
+  PreparedEcg p{&ecg, EncodeSignal(ecg.signal, zstd_level), "", "", "", "", 0};
+  if (ecg.median_beat) p.median_blob = EncodeSignal(*ecg.median_beat, zstd_level);
+  p.measurements_json = sql::MeasurementsJson(ecg.metadata.measurements);
+  p.statements_json = sql::StatementsJson(ecg.metadata.statements);
+  p.birth_date_iso = sql::DicomDateToIso(ecg.metadata.birth_date);
+  p.content_hash = ContentHash(p);
+  return p;
+}
+
+int64_t UpsertPatient(pqxx::work& txn, const PreparedEcg& p) {
+  const EcgMetadata& m = p.ecg->metadata;
+  return txn
+      .exec_params1(
+          "INSERT INTO patients (patient_id, issuer_of_patient_id, orthanc_patient_id,"
+          " birth_date, sex) VALUES ($1, $2, $3, NULLIF($4, '')::date, $5)"
+          " ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET"
+          " orthanc_patient_id = EXCLUDED.orthanc_patient_id,"
+          " birth_date = COALESCE(EXCLUDED.birth_date, patients.birth_date),"
+          " sex = CASE WHEN EXCLUDED.sex = '' THEN patients.sex ELSE EXCLUDED.sex END"
+          " RETURNING patient_key",
+          m.patient_id, m.issuer_of_patient_id, p.ecg->orthanc.patient, p.birth_date_iso, m.sex)[0]
+      .as<int64_t>();
+}
+
+const std::string& InsertEcgSql() {
+  static const std::string sql =
+      "INSERT INTO ecgs (patient_key, sop_instance_uid, orthanc_instance_id, orthanc_series_id,"
+      " orthanc_study_id, orthanc_patient_id, study_instance_uid, series_instance_uid,"
+      " sop_class_uid, acquired_at, utc_offset_minutes, acquisition_time_source,"
+      " patient_age_years, source_rate_hz, duration_ms, lead_mask, manufacturer, model,"
+      " low_frequency_filter_hz, high_frequency_filter_hz, notch_filter_hz,"
+      " device_measurements, statements, content_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+      " $9, " +
+      sql::MillisToTimestamp("$10") +
+      ", NULLIF($11, '')::integer, $12, NULLIF($13, '')::integer, $14, $15, $16, $17, $18,"
+      " NULLIF($19, '')::float8, NULLIF($20, '')::float8, NULLIF($21, '')::float8, $22::jsonb,"
+      " $23::jsonb, $24) ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING ecg_key";
+  return sql;
+}
+
+std::optional<int64_t> InsertEcg(pqxx::work& txn, const PreparedEcg& p, int64_t patient_key) {
+  const EcgMetadata& m = p.ecg->metadata;
+  const EcgSignal& s = p.ecg->signal;
+  const double source_rate_hz =
+      p.ecg->source_rate_hz > 0 ? p.ecg->source_rate_hz : s.sample_rate_hz();
+  const pqxx::result r = txn.exec_params(
+      InsertEcgSql(), patient_key, m.sop_instance_uid, p.ecg->orthanc.instance,
+      p.ecg->orthanc.series, p.ecg->orthanc.study, p.ecg->orthanc.patient, m.study_instance_uid,
+      m.series_instance_uid, m.sop_class_uid, sql::OptionalText(m.acquisition_time_ms),
+      sql::OptionalText(m.utc_offset_minutes), m.acquisition_time_source,
+      sql::OptionalText(m.patient_age_years), source_rate_hz, s.duration_ms(),
+      static_cast<int64_t>(s.mask().Pack()), m.manufacturer, m.model,
+      sql::OptionalText(m.low_frequency_filter_hz), sql::OptionalText(m.high_frequency_filter_hz),
+      sql::OptionalText(m.notch_filter_hz), p.measurements_json, p.statements_json, p.content_hash);
+  if (r.empty()) return std::nullopt;
+  const int64_t ecg_key = r[0][0].as<int64_t>();
+  if (p.median_blob.empty()) {
+    txn.exec_params("INSERT INTO signals (ecg_key, patient_key, signal) VALUES ($1, $2, $3)",
+                    ecg_key, patient_key, sql::Bytes(p.signal_blob));
+  } else {
+    txn.exec_params(
+        "INSERT INTO signals (ecg_key, patient_key, signal, median_beat) VALUES ($1, $2, $3, $4)",
+        ecg_key, patient_key, sql::Bytes(p.signal_blob), sql::Bytes(p.median_blob));
+  }
+  return ecg_key;
+}
+
+UpsertResult UpsertOne(pqxx::work& txn, const PreparedEcg& p) {
+  const int64_t patient_key = UpsertPatient(txn, p);
+  // Twice at most: a concurrent upsert of the same SOPInstanceUID may insert between our look-up
+  // and our insert; the second look-up then sees (and locks) its row.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const pqxx::result existing = txn.exec_params(
+        "SELECT ecg_key, content_hash FROM ecgs WHERE sop_instance_uid = $1 FOR UPDATE",
+        p.ecg->metadata.sop_instance_uid);
+    UpsertOutcome outcome = UpsertOutcome::kCreated;
+    if (!existing.empty()) {
+      const int64_t old_key = existing[0][0].as<int64_t>();
+      if (existing[0][1].as<int64_t>() == p.content_hash) {
+        txn.exec_params(
+            "UPDATE ecgs SET orthanc_instance_id = $2, orthanc_series_id = $3,"
+            " orthanc_study_id = $4, orthanc_patient_id = $5 WHERE ecg_key = $1 AND"
+            " (orthanc_instance_id, orthanc_series_id, orthanc_study_id, orthanc_patient_id)"
+            " IS DISTINCT FROM ($2, $3, $4, $5)",
+            old_key, p.ecg->orthanc.instance, p.ecg->orthanc.series, p.ecg->orthanc.study,
+            p.ecg->orthanc.patient);
+        return {old_key, patient_key, UpsertOutcome::kUnchanged};
+      }
+      txn.exec_params("DELETE FROM ecgs WHERE ecg_key = $1", old_key);
+      outcome = UpsertOutcome::kReplaced;
+    }
+    if (const std::optional<int64_t> ecg_key = InsertEcg(txn, p, patient_key)) {
+      return {*ecg_key, patient_key, outcome};
+    }
+  }
+  throw Error::Conflict("upsert ECG: instance " + p.ecg->orthanc.instance +
+                        " is being written concurrently");
+}
+
+// The columns ReadRow() expects, from ecgs e JOIN patients p.
+const std::string& RowColumns() {
+  static const std::string columns =
+      "e.ecg_key, e.patient_key, e.orthanc_instance_id, e.orthanc_series_id,"
+      " e.orthanc_study_id, e.orthanc_patient_id, e.sop_instance_uid, e.study_instance_uid,"
+      " e.series_instance_uid, e.sop_class_uid, " +
+      sql::TimestampToMillis("e.acquired_at") +
+      ", e.utc_offset_minutes, e.acquisition_time_source, p.sex, e.patient_age_years,"
+      " e.source_rate_hz, e.duration_ms, e.lead_mask, e.manufacturer, e.model,"
+      " e.low_frequency_filter_hz, e.high_frequency_filter_hz, e.notch_filter_hz,"
+      " e.device_measurements::text, e.statements::text, " +
+      sql::TimestampToMillis("e.ingested_at") +
+      " FROM ecgs e JOIN patients p ON p.patient_key = e.patient_key";
+  return columns;
+}
+
+EcgRow ReadRow(const pqxx::row& r) {
+  EcgRow row;
+  row.ecg_key = r[0].as<int64_t>();
+  row.patient_key = r[1].as<int64_t>();
+  row.orthanc = {r[2].as<std::string>(), r[3].as<std::string>(), r[4].as<std::string>(),
+                 r[5].as<std::string>()};
+  row.sop_instance_uid = r[6].as<std::string>();
+  row.study_instance_uid = r[7].as<std::string>();
+  row.series_instance_uid = r[8].as<std::string>();
+  row.sop_class_uid = r[9].as<std::string>();
+  row.acquisition_time_ms = sql::ReadOptional<int64_t>(r[10]);
+  row.utc_offset_minutes = sql::ReadOptional<int>(r[11]);
+  row.acquisition_time_source = r[12].as<std::string>();
+  row.sex = r[13].as<std::string>();
+  row.patient_age_years = sql::ReadOptional<int>(r[14]);
+  row.source_rate_hz = r[15].as<double>();
+  row.duration_ms = r[16].as<double>();
+  row.lead_mask = LeadMask::Unpack(r[17].as<uint32_t>());
+  row.manufacturer = r[18].as<std::string>();
+  row.model = r[19].as<std::string>();
+  row.low_frequency_filter_hz = sql::ReadOptional<double>(r[20]);
+  row.high_frequency_filter_hz = sql::ReadOptional<double>(r[21]);
+  row.notch_filter_hz = sql::ReadOptional<double>(r[22]);
+  row.measurements = sql::ParseMeasurementsJson(r[23].as<std::string>());
+  row.statements = sql::ParseStatementsJson(r[24].as<std::string>());
+  row.ingested_at_ms = r[25].as<int64_t>();
+  return row;
+}
+
+std::vector<EcgRow> ReadRows(const pqxx::result& result) {
+  std::vector<EcgRow> rows;
+  rows.reserve(result.size());
+  for (const auto& r : result) rows.push_back(ReadRow(r));
+  return rows;
+}
+
+// Which Orthanc level a delete names. The column names are constants, never input.
+const char* OrthancColumn(int level) {
+  static const char* kColumns[] = {"orthanc_instance_id", "orthanc_series_id", "orthanc_study_id",
+                                   "orthanc_patient_id"};
+  return kColumns[level];
+}
+
+}  // namespace
+
+UpsertResult EcgStore::UpsertEcg(const IngestedEcg& ecg) {
+  return UpsertEcgs({ecg}).front();
+}
+
+std::vector<UpsertResult> EcgStore::UpsertEcgs(const std::vector<IngestedEcg>& ecgs) {
+  std::vector<PreparedEcg> prepared;
+  prepared.reserve(ecgs.size());
+  for (const IngestedEcg& ecg : ecgs) prepared.push_back(Prepare(ecg, options_.zstd_level));
+  std::vector<UpsertResult> results;
+  pool_->Run("upsert ECGs", [&](pqxx::work& txn) {
+    results.clear();  // a retry after a broken connection starts over
+    for (const PreparedEcg& p : prepared) results.push_back(UpsertOne(txn, p));
+  });
+  return results;
+}
+
+namespace {
+
+size_t DeleteAtLevel(ConnectionPool& pool, int level, const std::string& orthanc_id) {
+  size_t deleted = 0;
+  pool.Run(std::string("delete ECGs by ") + OrthancColumn(level), [&](pqxx::work& txn) {
+    std::vector<int64_t> patient_keys;
+    for (const auto& row : txn.exec_params(std::string("DELETE FROM ecgs WHERE ") +
+                                               OrthancColumn(level) + " = $1 RETURNING patient_key",
+                                           orthanc_id)) {
+      patient_keys.push_back(row[0].as<int64_t>());
+    }
+    deleted = patient_keys.size();
+    if (level == 3) {
+      txn.exec_params("DELETE FROM patients WHERE orthanc_patient_id = $1", orthanc_id);
+    }
+    txn.exec_params(
+        "DELETE FROM patients p WHERE p.patient_key = ANY($1::bigint[])"
+        " AND NOT EXISTS (SELECT 1 FROM ecgs e WHERE e.patient_key = p.patient_key)",
+        sql::BigintArray(patient_keys));
+  });
+  return deleted;
+}
+
+}  // namespace
+
+size_t EcgStore::DeleteByOrthancInstance(const std::string& id) {
+  return DeleteAtLevel(*pool_, 0, id);
+}
+size_t EcgStore::DeleteByOrthancSeries(const std::string& id) {
+  return DeleteAtLevel(*pool_, 1, id);
+}
+size_t EcgStore::DeleteByOrthancStudy(const std::string& id) {
+  return DeleteAtLevel(*pool_, 2, id);
+}
+size_t EcgStore::DeleteByOrthancPatient(const std::string& id) {
+  return DeleteAtLevel(*pool_, 3, id);
+}
+
+std::optional<EcgRow> EcgStore::FindEcgByOrthancId(const std::string& orthanc_instance_id) {
+  std::vector<EcgRow> rows;
+  pool_->Run("find ECG", [&](pqxx::work& txn) {
+    rows = ReadRows(txn.exec_params("SELECT " + RowColumns() + " WHERE e.orthanc_instance_id = $1",
+                                    orthanc_instance_id));
+  });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::optional<EcgRow> EcgStore::FindEcgByKey(int64_t ecg_key) {
+  std::vector<EcgRow> rows = FindEcgsByKeys({ecg_key});
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<EcgRow> EcgStore::FindEcgsByKeys(const std::vector<int64_t>& ecg_keys) {
+  std::vector<EcgRow> rows;
+  if (ecg_keys.empty()) return rows;
+  pool_->Run("find ECGs by key", [&](pqxx::work& txn) {
+    rows = ReadRows(txn.exec_params(
+        "SELECT " + RowColumns() +
+            " JOIN unnest($1::bigint[]) WITH ORDINALITY AS k(key, n) ON k.key = e.ecg_key"
+            " ORDER BY k.n",
+        sql::BigintArray(ecg_keys)));
+  });
+  return rows;
+}
+
+std::vector<EcgRow> EcgStore::Timeline(const std::string& orthanc_patient_id) {
+  std::vector<EcgRow> rows;
+  pool_->Run("read timeline", [&](pqxx::work& txn) {
+    rows = ReadRows(txn.exec_params(
+        "SELECT " + RowColumns() +
+            " WHERE e.patient_key IN (SELECT patient_key FROM patients"
+            " WHERE orthanc_patient_id = $1) ORDER BY e.acquired_at NULLS LAST, e.ecg_key",
+        orthanc_patient_id));
+  });
+  return rows;
+}
+
+std::vector<EcgRow> EcgStore::TimelineByPatientKey(int64_t patient_key) {
+  std::vector<EcgRow> rows;
+  pool_->Run("read timeline", [&](pqxx::work& txn) {
+    rows = ReadRows(txn.exec_params("SELECT " + RowColumns() +
+                                        " WHERE e.patient_key = $1"
+                                        " ORDER BY e.acquired_at NULLS LAST, e.ecg_key",
+                                    patient_key));
+  });
+  return rows;
+}
+
+namespace {
+
+std::optional<EcgSignal> LoadBlob(ConnectionPool& pool, const char* column, int64_t ecg_key) {
+  std::optional<std::string> blob;
+  pool.Run("load signal", [&](pqxx::work& txn) {
+    const pqxx::result r = txn.exec_params(
+        std::string("SELECT ") + column + " FROM signals WHERE ecg_key = $1", ecg_key);
+    if (!r.empty() && !r[0][0].is_null()) blob = sql::ReadBytes(r[0][0]);
+  });
+  if (!blob) return std::nullopt;
+  return DecodeSignal(*blob);
+}
+
+}  // namespace
+
+std::optional<EcgSignal> EcgStore::LoadSignal(int64_t ecg_key) {
+  return LoadBlob(*pool_, "signal", ecg_key);
+}
+
+std::optional<EcgSignal> EcgStore::LoadMedianBeat(int64_t ecg_key) {
+  return LoadBlob(*pool_, "median_beat", ecg_key);
+}
+
+}  // namespace ecg

@@ -1,0 +1,141 @@
+// EcgStore: embeddings per model, as float32 little-endian bytea.
+#include <cstring>
+
+#include "storage/connection_pool.h"
+#include "storage/ecg_store.h"
+#include "storage/sql_values.h"
+#include "waveform/error.h"
+
+namespace ecg {
+
+namespace {
+
+static_assert(sizeof(float) == 4, "embeddings are stored as IEEE float32");
+
+std::string VectorBytes(const std::vector<float>& vector) {
+  std::string bytes(vector.size() * sizeof(float), '\0');
+  std::memcpy(bytes.data(), vector.data(), bytes.size());
+  return bytes;
+}
+
+Embedding ReadEmbeddingRow(const pqxx::row& r) {
+  Embedding embedding;
+  embedding.ecg_key = r[0].as<int64_t>();
+  embedding.patient_key = r[1].as<int64_t>();
+  const std::string bytes = sql::ReadBytes(r[3]);
+  const int64_t dimension = r[2].as<int64_t>();
+  if (bytes.size() != static_cast<size_t>(dimension) * sizeof(float)) {
+    throw Error::Corruption("embedding of ECG " + std::to_string(embedding.ecg_key) + ": " +
+                            std::to_string(bytes.size()) + " bytes for dimension " +
+                            std::to_string(dimension));
+  }
+  embedding.vector.resize(dimension);
+  std::memcpy(embedding.vector.data(), bytes.data(), bytes.size());
+  return embedding;
+}
+
+constexpr const char* kEmbeddingColumns = "ecg_key, patient_key, dimension, vector";
+
+// Rows per INSERT statement: one round trip and one parse for this many embeddings.
+constexpr size_t kRowsPerInsert = 256;
+
+}  // namespace
+
+size_t EcgStore::WriteEmbeddings(int64_t model_id, const std::vector<Embedding>& embeddings) {
+  size_t written = 0;
+  pool_->Run("write embeddings", [&](pqxx::work& txn) {
+    written = 0;
+    if (txn.exec_params("SELECT 1 FROM models WHERE model_id = $1", model_id).empty()) {
+      throw Error::NotFound("write embeddings: no model " + std::to_string(model_id));
+    }
+    for (size_t begin = 0; begin < embeddings.size(); begin += kRowsPerInsert) {
+      const size_t end = std::min(embeddings.size(), begin + kRowsPerInsert);
+      std::vector<int64_t> keys, dimensions;
+      std::string vectors;  // concatenated; split server-side by dimension
+      for (size_t i = begin; i < end; ++i) {
+        keys.push_back(embeddings[i].ecg_key);
+        dimensions.push_back(static_cast<int64_t>(embeddings[i].vector.size()));
+        vectors += VectorBytes(embeddings[i].vector);
+      }
+      // The vectors travel as one binary parameter: row i is the slice at the sum of the
+      // previous dimensions (substring counts bytes from 1).
+      const pqxx::result r = txn.exec_params(
+          "WITH input AS (SELECT k.key, k.dim, k.n,"
+          "  sum(k.dim) OVER (ORDER BY k.n) - k.dim AS before"
+          "  FROM unnest($2::bigint[], $3::int[]) WITH ORDINALITY AS k(key, dim, n))"
+          " INSERT INTO embeddings (model_id, ecg_key, patient_key, dimension, vector)"
+          " SELECT $1, e.ecg_key, e.patient_key, i.dim,"
+          "  substring($4::bytea FROM (i.before * 4 + 1)::int FOR i.dim * 4)"
+          " FROM input i JOIN ecgs e ON e.ecg_key = i.key"
+          " ON CONFLICT (model_id, ecg_key) DO UPDATE SET dimension = EXCLUDED.dimension,"
+          "  vector = EXCLUDED.vector",
+          model_id, sql::BigintArray(keys), sql::BigintArray(dimensions), sql::Bytes(vectors));
+      written += r.affected_rows();
+    }
+  });
+  return written;
+}
+
+size_t EcgStore::ReadEmbeddings(int64_t model_id,
+                                const std::function<void(const std::vector<Embedding>&)>& on_batch,
+                                int64_t after_ecg_key, size_t batch_rows) {
+  size_t read = 0;
+  pool_->RunOnConnection("read embeddings", [&](pqxx::connection& connection) {
+    // One snapshot for all pages; keyset pagination on the primary key keeps memory bounded.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(connection);
+    read = 0;
+    int64_t after = after_ecg_key;
+    for (;;) {
+      const pqxx::result r = txn.exec_params(
+          std::string("SELECT ") + kEmbeddingColumns +
+              " FROM embeddings WHERE model_id = $1 AND ecg_key > $2 ORDER BY ecg_key LIMIT $3",
+          model_id, after, static_cast<int64_t>(batch_rows));
+      if (r.empty()) break;
+      std::vector<Embedding> batch;
+      batch.reserve(r.size());
+      for (const auto& row : r) batch.push_back(ReadEmbeddingRow(row));
+      after = batch.back().ecg_key;
+      read += batch.size();
+      on_batch(batch);
+    }
+    txn.commit();
+  });
+  return read;
+}
+
+std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int64_t ecg_key) {
+  std::optional<Embedding> embedding;
+  pool_->Run("read embedding", [&](pqxx::work& txn) {
+    const pqxx::result r =
+        txn.exec_params(std::string("SELECT ") + kEmbeddingColumns +
+                            " FROM embeddings WHERE model_id = $1 AND ecg_key = $2",
+                        model_id, ecg_key);
+    if (!r.empty()) embedding = ReadEmbeddingRow(r[0]);
+  });
+  return embedding;
+}
+
+std::vector<int64_t> EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit) {
+  std::vector<int64_t> keys;
+  pool_->Run("find ECGs without embedding", [&](pqxx::work& txn) {
+    keys.clear();
+    for (const auto& r : txn.exec_params(
+             "SELECT e.ecg_key FROM ecgs e WHERE NOT EXISTS (SELECT 1 FROM embeddings m"
+             " WHERE m.model_id = $1 AND m.ecg_key = e.ecg_key) ORDER BY e.ecg_key LIMIT $2",
+             model_id, static_cast<int64_t>(limit))) {
+      keys.push_back(r[0].as<int64_t>());
+    }
+  });
+  return keys;
+}
+
+int64_t EcgStore::CountEmbeddings(int64_t model_id) {
+  int64_t count = 0;
+  pool_->Run("count embeddings", [&](pqxx::work& txn) {
+    count = txn.exec_params1("SELECT count(*) FROM embeddings WHERE model_id = $1", model_id)[0]
+                .as<int64_t>();
+  });
+  return count;
+}
+
+}  // namespace ecg

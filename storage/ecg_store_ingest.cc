@@ -1,0 +1,70 @@
+// EcgStore: ingest errors and the ingest cursor.
+#include "storage/connection_pool.h"
+#include "storage/ecg_store.h"
+#include "storage/sql_values.h"
+
+namespace ecg {
+
+void EcgStore::RecordIngestError(const std::string& orthanc_instance_id,
+                                 const std::string& reason) {
+  pool_->Run("record ingest error", [&](pqxx::work& txn) {
+    txn.exec_params(
+        "INSERT INTO ingest_errors (orthanc_instance_id, reason) VALUES ($1, $2)"
+        " ON CONFLICT (orthanc_instance_id) DO UPDATE SET reason = EXCLUDED.reason,"
+        " last_seen = now(), attempts = ingest_errors.attempts + 1",
+        orthanc_instance_id, reason);
+  });
+}
+
+void EcgStore::ClearIngestError(const std::string& orthanc_instance_id) {
+  pool_->Run("clear ingest error", [&](pqxx::work& txn) {
+    txn.exec_params("DELETE FROM ingest_errors WHERE orthanc_instance_id = $1",
+                    orthanc_instance_id);
+  });
+}
+
+std::vector<IngestError> EcgStore::ListIngestErrors(size_t limit, size_t offset) {
+  std::vector<IngestError> errors;
+  pool_->Run("list ingest errors", [&](pqxx::work& txn) {
+    errors.clear();
+    for (const auto& r : txn.exec_params(
+             "SELECT orthanc_instance_id, reason, " + sql::TimestampToMillis("first_seen") + ", " +
+                 sql::TimestampToMillis("last_seen") +
+                 ", attempts FROM ingest_errors"
+                 " ORDER BY last_seen DESC, orthanc_instance_id LIMIT $1 OFFSET $2",
+             static_cast<int64_t>(limit), static_cast<int64_t>(offset))) {
+      errors.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(),
+                        r[3].as<int64_t>(), r[4].as<int64_t>()});
+    }
+  });
+  return errors;
+}
+
+int64_t EcgStore::CountIngestErrors() {
+  int64_t count = 0;
+  pool_->Run("count ingest errors", [&](pqxx::work& txn) {
+    count = txn.exec1("SELECT count(*) FROM ingest_errors")[0].as<int64_t>();
+  });
+  return count;
+}
+
+std::optional<int64_t> EcgStore::LoadCursor(const std::string& name) {
+  std::optional<int64_t> seq;
+  pool_->Run("load ingest cursor", [&](pqxx::work& txn) {
+    const pqxx::result r =
+        txn.exec_params("SELECT change_seq FROM ingest_cursor WHERE name = $1", name);
+    seq = r.empty() ? std::nullopt : std::optional<int64_t>(r[0][0].as<int64_t>());
+  });
+  return seq;
+}
+
+void EcgStore::SaveCursor(int64_t change_seq, const std::string& name) {
+  pool_->Run("save ingest cursor", [&](pqxx::work& txn) {
+    txn.exec_params(
+        "INSERT INTO ingest_cursor (name, change_seq) VALUES ($1, $2) ON CONFLICT (name)"
+        " DO UPDATE SET change_seq = EXCLUDED.change_seq, updated_at = now()",
+        name, change_seq);
+  });
+}
+
+}  // namespace ecg
