@@ -166,29 +166,22 @@ void RunBank(const FilterBank& bank, const Lanes* padded, Lanes* out, size_t cou
   }
 }
 
-// Index of the mirrored sample for any (possibly out-of-range) position.
-size_t Mirror(long long i, size_t n) {
-  if (n == 1) return 0;
-  const long long period = 2 * static_cast<long long>(n) - 2;
-  long long m = i % period;
-  if (m < 0) m += period;
-  return static_cast<size_t>(m < static_cast<long long>(n) ? m : period - m);
-}
-
-// Up to kLanes channels interleaved into padded (total x kLanes floats), mirrored at both ends,
-// left_pad samples before x[0].
+// Up to kLanes channels interleaved into padded (total x kLanes floats), left_pad samples
+// before x[0], extended past both ends by point reflection (x[-k] = 2 x[0] - x[k]), which
+// continues the value and slope of the signal; beyond one reflection the edge is held.
 void Interleave(const float* const* in, size_t channels, size_t n, size_t left_pad, float* padded,
                 size_t total) {
-  const long long left = static_cast<long long>(left_pad);
   for (size_t c = 0; c < channels; ++c) {
     const float* x = in[c];
     for (size_t t = 0; t < left_pad; ++t) {
-      padded[t * kLanes + c] = x[Mirror(static_cast<long long>(t) - left, n)];
+      const size_t k = std::min(left_pad - t, n - 1);
+      padded[t * kLanes + c] = 2 * x[0] - x[k];
     }
     float* middle = padded + left_pad * kLanes + c;
     for (size_t t = 0; t < n; ++t) middle[t * kLanes] = x[t];
     for (size_t t = left_pad + n; t < total; ++t) {
-      padded[t * kLanes + c] = x[Mirror(static_cast<long long>(t) - left, n)];
+      const size_t k = std::min(t - left_pad - (n - 1), n - 1);
+      padded[t * kLanes + c] = 2 * x[n - 1] - x[n - 1 - k];
     }
   }
 }

@@ -7,8 +7,9 @@
 // Kaiser-windowed sinc low-pass whose cutoff is `cutoff` times the Nyquist frequency of the
 // LOWER of the two rates (anti-aliasing when decimating, anti-imaging when interpolating).
 // Every phase is normalised to unit sum, so DC passes exactly. Beyond the ends the input is
-// mirrored (x[-k] = x[k], x[n-1+k] = x[n-1-k]), so a signal with an offset does not ring at its
-// edges. Equal rates copy the samples unchanged.
+// extended by point reflection (x[-k] = 2 x[0] - x[k], likewise at the end), which continues
+// both the level and the slope, so offsets and baseline drift do not ring at the edges. Equal
+// rates copy the samples unchanged.
 //
 // With the defaults (8 zero crossings each side, cutoff 0.85, Kaiser beta 5.65 ~ 60 dB):
 //   taps per output = 2*ceil(8 * max(1, in/out)) rounded up to a multiple of 8: 16 for
