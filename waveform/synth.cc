@@ -8,6 +8,7 @@
 
 #include "waveform/error.h"
 #include "waveform/random.h"
+#include "waveform/uid.h"
 
 namespace ecg {
 namespace {
@@ -303,16 +304,9 @@ EcgSignal ProjectToLeads(const Patient& p, const Visit& v,
   return signal;
 }
 
-// "2.25.<decimal 128-bit integer>": a UUID-derived UID (PS3.5 B.2), from the seed.
+// Study, series and instance UIDs of a visit, from the seed.
 std::string SynthUid(uint64_t seed, size_t patient, size_t visit, uint64_t kind) {
-  unsigned __int128 value = DeriveSeed(seed, patient + 1, (visit + 1) * 4 + kind);
-  value = (value << 64) | DeriveSeed(seed ^ 0x5EED, patient + 1, (visit + 1) * 4 + kind);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
-    value /= 10;
-  } while (value != 0);
-  return "2.25." + digits;
+  return DerivedUid(seed, patient + 1, (visit + 1) * 4 + kind);
 }
 
 std::string FormatDate(int64_t ms) {
