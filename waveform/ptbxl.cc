@@ -4,11 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "waveform/civil_time.h"
 #include "waveform/error.h"
 #include "waveform/uid.h"
 
@@ -120,14 +120,7 @@ std::optional<int64_t> ParseRecordingDate(const std::string& text) {
   if (std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) < 3) {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<int64_t>(timegm(&tm)) * 1000;
+  return CivilToMs(y, mo, d, h, mi, s);
 }
 
 // Statement code -> diagnostic superclass, for diagnostic statements only.

@@ -4,8 +4,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
+#include "waveform/civil_time.h"
 #include "waveform/error.h"
 #include "waveform/random.h"
 #include "waveform/uid.h"
@@ -309,15 +309,6 @@ std::string SynthUid(uint64_t seed, size_t patient, size_t visit, uint64_t kind)
   return DerivedUid(seed, patient + 1, (visit + 1) * 4 + kind);
 }
 
-std::string FormatDate(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000 - (ms % 1000 < 0));
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[16];
-  std::snprintf(text, sizeof(text), "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return text;
-}
-
 EcgMetadata MakeMetadata(const Patient& p, const SynthOptions& options, size_t patient,
                          size_t visit) {
   EcgMetadata m;
@@ -326,7 +317,7 @@ EcgMetadata MakeMetadata(const Patient& p, const SynthOptions& options, size_t p
   m.patient_id = id;
   m.issuer_of_patient_id = "ORTHANC-ECG-SYNTH";
   m.sex = p.female ? "F" : "M";
-  m.birth_date = FormatDate(p.birth_ms);
+  m.birth_date = FormatCivilDate(p.birth_ms);
   const int64_t when = p.visit_ms[visit];
   m.patient_age_years = static_cast<int>((when - p.birth_ms) / kMsPerYear);
   m.acquisition_time_ms = when;

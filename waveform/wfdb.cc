@@ -5,11 +5,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "waveform/civil_time.h"
 #include "waveform/error.h"
 
 namespace ecg {
@@ -262,15 +262,7 @@ std::optional<int64_t> BaseTime(const Header& h) {
       std::sscanf(h.base_date.c_str(), "%d/%d/%d", &day, &month, &year) != 3) {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hh;
-  tm.tm_min = mm;
-  tm.tm_sec = 0;
-  const int64_t seconds = timegm(&tm);
-  return seconds * 1000 + static_cast<int64_t>(std::llround(ss * 1000));
+  return CivilToMs(year, month, day, hh, mm, ss);
 }
 
 }  // namespace
