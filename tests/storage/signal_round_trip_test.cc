@@ -1,0 +1,43 @@
+#include <gtest/gtest.h>
+
+#include "tests/storage/store_fixture.h"
+
+namespace ecg::testing {
+namespace {
+
+using SignalRoundTripTest = StoreTest;
+
+TEST_F(SignalRoundTripTest, AStoredSignalComesBackSampleForSample) {
+  IngestedEcg ecg = TestEcg(1, 0);
+  ecg.signal.set_status(Lead::kV6, LeadStatus::kMissing);
+  std::fill_n(ecg.signal.lead_uV(Lead::kV6), ecg.signal.samples_per_lead(), 0.0f);
+  ecg.signal.set_status(Lead::kIII, LeadStatus::kDerived);
+  const UpsertResult r = store_->UpsertEcg(ecg);
+  const std::optional<EcgSignal> signal = store_->LoadSignal(r.ecg_key);
+  ASSERT_TRUE(signal.has_value());
+  EXPECT_EQ(signal->sample_rate_hz(), 500.0);
+  EXPECT_EQ(signal->samples_per_lead(), 5000u);
+  EXPECT_EQ(signal->mask(), ecg.signal.mask());
+  EXPECT_EQ(signal->data_uV(), ecg.signal.data_uV());
+  EXPECT_FALSE(store_->LoadMedianBeat(r.ecg_key).has_value());
+}
+
+TEST_F(SignalRoundTripTest, AMedianBeatIsStoredBesideTheSignal) {
+  IngestedEcg ecg = TestEcg(1, 0);
+  ecg.median_beat = TestSignal(99, 600);
+  const UpsertResult r = store_->UpsertEcg(ecg);
+  EXPECT_EQ(store_->LoadMedianBeat(r.ecg_key)->data_uV(), ecg.median_beat->data_uV());
+}
+
+TEST_F(SignalRoundTripTest, AnUnknownEcgHasNoSignal) {
+  EXPECT_FALSE(store_->LoadSignal(12345).has_value());
+}
+
+TEST_F(SignalRoundTripTest, ASignalIsStoredCompressed) {
+  store_->UpsertEcg(TestEcg(1, 0));
+  const int64_t bytes = std::stoll(Sql("SELECT octet_length(signal) FROM signals"));
+  EXPECT_LT(bytes, 120000 / 2);  // raw int16 would be 120 kB
+}
+
+}  // namespace
+}  // namespace ecg::testing
