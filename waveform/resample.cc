@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -12,14 +13,20 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ECG_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+// Lanes values are passed between inline helpers only; their ABI never crosses a library edge.
+#pragma GCC diagnostic ignored "-Wpsabi"
 #else
 #define ECG_MULTIVERSION
 #endif
 
 namespace ecg {
 
-// Taps are padded to a multiple of the accumulator width so the inner loop has no remainder.
+// Channels filtered together (one vector of floats per input instant).
 constexpr size_t kLanes = 8;
+// Taps are padded to a multiple of the number of partial sums so the inner loop has no remainder.
+constexpr size_t kTapMultiple = 4;
+// Scratch buffers start on a cache line, so that no vector load straddles two lines.
+constexpr size_t kAlignFloats = 64 / sizeof(float);
 constexpr size_t kMaxCachedBanks = 64;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -83,7 +90,7 @@ std::shared_ptr<const FilterBank> DesignBank(Ratio ratio, const ResampleOptions&
   const double half_width = o.zero_crossings / scale;  // in input samples
   const size_t half = static_cast<size_t>(std::ceil(half_width - 1e-9));
   bank->left_pad = half - 1;
-  bank->taps = (2 * half + kLanes - 1) / kLanes * kLanes;
+  bank->taps = (2 * half + kTapMultiple - 1) / kTapMultiple * kTapMultiple;
   bank->coeffs.assign(bank->phases * bank->taps, 0.0f);
   const double cutoff = o.cutoff * scale;  // fraction of the input Nyquist frequency
   const double norm = BesselI0(o.kaiser_beta);
@@ -142,7 +149,8 @@ std::shared_ptr<const FilterBank> CachedBank(Ratio ratio, const ResampleOptions&
 // and GCC lets vector types alias their element type.
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(alignof(float))));
 
-// The hot loop. Two partial sums (even and odd taps) shorten the dependency chain.
+// The hot loop. Four partial sums (taps k mod 4) keep four additions in flight: a single chain
+// would wait on the adder's latency at every tap.
 ECG_MULTIVERSION
 void RunBank(const FilterBank& bank, const Lanes* padded, Lanes* out, size_t count) {
   const size_t taps = bank.taps, phases = bank.phases;
@@ -151,12 +159,14 @@ void RunBank(const FilterBank& bank, const Lanes* padded, Lanes* out, size_t cou
   for (size_t j = 0; j < count; ++j) {
     const float* h = bank.coeffs.data() + phase * taps;
     const Lanes* x = padded + base;
-    Lanes even = h[0] * x[0], odd = h[1] * x[1];
-    for (size_t k = 2; k < taps; k += 2) {
-      even += h[k] * x[k];
-      odd += h[k + 1] * x[k + 1];
+    Lanes acc0 = h[0] * x[0], acc1 = h[1] * x[1], acc2 = h[2] * x[2], acc3 = h[3] * x[3];
+    for (size_t k = 4; k < taps; k += 4) {
+      acc0 += h[k] * x[k];
+      acc1 += h[k + 1] * x[k + 1];
+      acc2 += h[k + 2] * x[k + 2];
+      acc3 += h[k + 3] * x[k + 3];
     }
-    out[j] = even + odd;
+    out[j] = (acc0 + acc1) + (acc2 + acc3);
     base += step_base;
     phase += step_phase;
     if (phase >= phases) {
@@ -166,23 +176,85 @@ void RunBank(const FilterBank& bank, const Lanes* padded, Lanes* out, size_t cou
   }
 }
 
+float* AlignToCacheLine(float* p) {
+  const auto address = reinterpret_cast<uintptr_t>(p);
+  return p + ((64 - address % 64) % 64) / sizeof(float);
+}
+
+inline Lanes Load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+inline void Store(float* p, const Lanes& v) {
+  std::memcpy(p, &v, sizeof(v));
+}
+
+// Transposes an 8 x 8 block in place (rows become columns): three rounds of shuffles instead
+// of 64 scalar moves.
+inline void Transpose8(Lanes r[kLanes]) {
+  Lanes t[kLanes], u[kLanes];
+  for (size_t i = 0; i < kLanes; i += 2) {
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (size_t i = 0; i < kLanes; i += 4) {
+    u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
 // Up to kLanes channels interleaved into padded (total x kLanes floats), left_pad samples
 // before x[0], extended past both ends by point reflection (x[-k] = 2 x[0] - x[k]), which
-// continues the value and slope of the signal; beyond one reflection the edge is held.
+// continues the value and slope of the signal; beyond one reflection the edge is held. Lanes
+// past `channels` hold copies of channel 0 (finite; their outputs are discarded).
+ECG_MULTIVERSION
 void Interleave(const float* const* in, size_t channels, size_t n, size_t left_pad, float* padded,
                 size_t total) {
-  for (size_t c = 0; c < channels; ++c) {
-    const float* x = in[c];
+  const float* source[kLanes];
+  for (size_t c = 0; c < kLanes; ++c) source[c] = in[c < channels ? c : 0];
+  for (size_t c = 0; c < kLanes; ++c) {
+    const float* x = source[c];
     for (size_t t = 0; t < left_pad; ++t) {
-      const size_t k = std::min(left_pad - t, n - 1);
-      padded[t * kLanes + c] = 2 * x[0] - x[k];
+      padded[t * kLanes + c] = 2 * x[0] - x[std::min(left_pad - t, n - 1)];
     }
-    float* middle = padded + left_pad * kLanes + c;
-    for (size_t t = 0; t < n; ++t) middle[t * kLanes] = x[t];
     for (size_t t = left_pad + n; t < total; ++t) {
       const size_t k = std::min(t - left_pad - (n - 1), n - 1);
       padded[t * kLanes + c] = 2 * x[n - 1] - x[n - 1 - k];
     }
+  }
+  float* middle = padded + left_pad * kLanes;
+  size_t t = 0;
+  for (; t + kLanes <= n; t += kLanes) {
+    Lanes rows[kLanes];
+    for (size_t c = 0; c < kLanes; ++c) rows[c] = Load(source[c] + t);
+    Transpose8(rows);
+    for (size_t i = 0; i < kLanes; ++i) Store(middle + (t + i) * kLanes, rows[i]);
+  }
+  for (; t < n; ++t) {
+    for (size_t c = 0; c < kLanes; ++c) middle[t * kLanes + c] = source[c][t];
+  }
+}
+
+// The inverse for the outputs: out[c][j] = block[j * kLanes + c] for c < channels.
+ECG_MULTIVERSION
+void Deinterleave(const float* block, size_t count, size_t channels, float* const* out) {
+  size_t j = 0;
+  for (; j + kLanes <= count; j += kLanes) {
+    Lanes rows[kLanes];
+    for (size_t i = 0; i < kLanes; ++i) rows[i] = Load(block + (j + i) * kLanes);
+    Transpose8(rows);
+    for (size_t c = 0; c < channels; ++c) Store(out[c] + j, rows[c]);
+  }
+  for (; j < count; ++j) {
+    for (size_t c = 0; c < channels; ++c) out[c][j] = block[j * kLanes + c];
   }
 }
 
@@ -219,20 +291,15 @@ void Resampler::ProcessChannels(const float* const* in, size_t channels, size_t 
                            (count - 1) % bank_->phases * bank_->step / bank_->phases;
   const size_t total = std::max(last_base + bank_->taps, bank_->left_pad + n);
   thread_local std::vector<float> padded_storage, block_storage;
-  // Unused lanes keep finite stale values (resize zero-fills new storage); their outputs are
-  // discarded.
-  padded_storage.resize(total * kLanes);
-  block_storage.resize(count * kLanes);
-  auto* padded = reinterpret_cast<Lanes*>(padded_storage.data());
-  auto* block = reinterpret_cast<Lanes*>(block_storage.data());
+  padded_storage.resize(total * kLanes + kAlignFloats);
+  block_storage.resize(count * kLanes + kAlignFloats);
+  float* padded = AlignToCacheLine(padded_storage.data());
+  float* block = AlignToCacheLine(block_storage.data());
   for (size_t first = 0; first < channels; first += kLanes) {
     const size_t width = std::min(kLanes, channels - first);
-    Interleave(in + first, width, n, bank_->left_pad, padded_storage.data(), total);
-    RunBank(*bank_, padded, block, count);
-    for (size_t c = 0; c < width; ++c) {
-      float* y = out[first + c];
-      for (size_t j = 0; j < count; ++j) y[j] = block_storage[j * kLanes + c];
-    }
+    Interleave(in + first, width, n, bank_->left_pad, padded, total);
+    RunBank(*bank_, reinterpret_cast<const Lanes*>(padded), reinterpret_cast<Lanes*>(block), count);
+    Deinterleave(block, count, width, out + first);
   }
 }
 

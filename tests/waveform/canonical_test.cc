@@ -78,6 +78,17 @@ TEST(Canonicalise, KeepsSamplesAtTheCanonicalRateAndOnlyRoundsThem) {
   EXPECT_EQ(s.mask().CountPresent(), 1u);  // no I or II: nothing derived
 }
 
+TEST(Canonicalise, RoundsHugeValuesExactlyToo) {
+  WaveformGroup group = Group(500, 9);
+  Channel v1;
+  v1.lead = Lead::kV1;
+  v1.samples_uV = {2.5f, 3.5f, 5000000.5f, -6000000.5f, 1.5f, -2.5f, 0.49f, 7.5f, -1.5f};
+  group.channels.push_back(v1);
+  const EcgSignal s = Canonicalise(group);
+  const std::vector<float> expected = {2, 4, 5000000, -6000000, 2, -2, 0, 8, -2};
+  for (size_t t = 0; t < 9; ++t) EXPECT_EQ(s.lead_uV(Lead::kV1)[t], expected[t]) << t;
+}
+
 TEST(Canonicalise, UsesTheFirstChannelOfARepeatedLeadAndIgnoresNonEcgChannels) {
   WaveformGroup group = Group(250, 2500);
   group.channels.push_back(SineChannel(std::nullopt, "Resp", 0.3, 5000, 250, 2500));
