@@ -10,37 +10,37 @@ namespace ecg::dicom {
 
 namespace {
 
-bool ReadMeasurement(DcmItem& item, Measurement* out) {
-  const auto value = GetNumber(item, DCM_NumericValue);
+bool ReadMeasurement(const ItemView& item, Measurement* out) {
+  const auto value = item.GetNumber(DCM_NumericValue);
   if (!value || !std::isfinite(*value)) return false;
   out->value = *value;
-  if (DcmItem* name = GetItem(item, DCM_ConceptNameCodeSequence)) {
-    out->name = GetString(*name, DCM_CodeMeaning);
-    const std::string scheme = GetString(*name, DCM_CodingSchemeDesignator);
-    const std::string code = GetString(*name, DCM_CodeValue);
+  if (const ItemView* name = item.GetItem(DCM_ConceptNameCodeSequence)) {
+    out->name = name->GetString(DCM_CodeMeaning);
+    const std::string scheme = name->GetString(DCM_CodingSchemeDesignator);
+    const std::string code = name->GetString(DCM_CodeValue);
     if (!code.empty()) out->code = scheme + ":" + code;
   }
-  if (DcmItem* unit = GetItem(item, DCM_MeasurementUnitsCodeSequence)) {
-    out->unit = GetString(*unit, DCM_CodeValue);
+  if (const ItemView* unit = item.GetItem(DCM_MeasurementUnitsCodeSequence)) {
+    out->unit = unit->GetString(DCM_CodeValue);
   }
   return true;
 }
 
-std::string ReadStatement(DcmItem& item) {
-  std::string text = GetString(item, DCM_UnformattedTextValue);
+std::string ReadStatement(const ItemView& item) {
+  std::string text = item.GetString(DCM_UnformattedTextValue);
   if (!text.empty()) return text;
-  if (DcmItem* concept_code = GetItem(item, DCM_ConceptCodeSequence)) {
-    return GetString(*concept_code, DCM_CodeMeaning);
+  if (const ItemView* concept_code = item.GetItem(DCM_ConceptCodeSequence)) {
+    return concept_code->GetString(DCM_CodeMeaning);
   }
   return {};
 }
 
 }  // namespace
 
-void ReadAnnotations(DcmDataset& dataset, EcgMetadata* metadata) {
-  const auto count = CountItems(dataset, DCM_WaveformAnnotationSequence).value_or(0);
+void ReadAnnotations(const ItemView& dataset, EcgMetadata* metadata) {
+  const auto count = dataset.CountItems(DCM_WaveformAnnotationSequence).value_or(0);
   for (unsigned long i = 0; i < count; ++i) {
-    DcmItem* item = GetItem(dataset, DCM_WaveformAnnotationSequence, i);
+    const ItemView* item = dataset.GetItem(DCM_WaveformAnnotationSequence, i);
     if (item == nullptr) continue;
     Measurement measurement;
     if (ReadMeasurement(*item, &measurement)) {

@@ -6,13 +6,13 @@
 // skipped. Pure, thread-safe.
 #pragma once
 
-#include <dcmtk/dcmdata/dcdatset.h>
+#include "waveform/dicom/item_view.h"
 
 #include "waveform/ecg_record.h"
 
 namespace ecg::dicom {
 
 // Appends to metadata->measurements and metadata->statements.
-void ReadAnnotations(DcmDataset& dataset, EcgMetadata* metadata);
+void ReadAnnotations(const ItemView& dataset, EcgMetadata* metadata);
 
 }  // namespace ecg::dicom

@@ -17,9 +17,9 @@ std::string Where(size_t group, size_t channel) {
   return "WaveformSequence item " + std::to_string(group) + ", channel " + std::to_string(channel);
 }
 
-double RequireFactor(DcmItem& item, const DcmTagKey& tag, std::optional<double> fallback,
+double RequireFactor(const ItemView& item, const DcmTagKey& tag, std::optional<double> fallback,
                      const std::string& where) {
-  std::optional<double> value = GetNumber(item, tag);
+  std::optional<double> value = item.GetNumber(tag);
   if (!value) {
     if (fallback) return *fallback;
     throw Error::Corruption(where + ": missing " + TagName(tag));
@@ -30,9 +30,9 @@ double RequireFactor(DcmItem& item, const DcmTagKey& tag, std::optional<double> 
   return *value;
 }
 
-double RequireUnit(DcmItem& channel, const std::string& where) {
-  DcmItem* units = GetItem(channel, DCM_ChannelSensitivityUnitsSequence);
-  const std::string code = units ? GetString(*units, DCM_CodeValue) : std::string();
+double RequireUnit(const ItemView& channel, const std::string& where) {
+  const ItemView* units = channel.GetItem(DCM_ChannelSensitivityUnitsSequence);
+  const std::string code = units ? units->GetString(DCM_CodeValue) : std::string();
   if (units == nullptr) {
     throw Error::Unsupported(where + ": missing " + TagName(DCM_ChannelSensitivityUnitsSequence));
   }
@@ -44,25 +44,25 @@ double RequireUnit(DcmItem& channel, const std::string& where) {
   return *per_unit;
 }
 
-Channel ReadIdentity(DcmItem& definition) {
+Channel ReadIdentity(const ItemView& definition) {
   Channel channel;
   std::string meaning;
-  if (DcmItem* source = GetItem(definition, DCM_ChannelSourceSequence)) {
-    channel.source_code = GetString(*source, DCM_CodeValue);
-    meaning = GetString(*source, DCM_CodeMeaning);
+  if (const ItemView* source = definition.GetItem(DCM_ChannelSourceSequence)) {
+    channel.source_code = source->GetString(DCM_CodeValue);
+    meaning = source->GetString(DCM_CodeMeaning);
   }
-  const std::string label = GetString(definition, DCM_ChannelLabel);
+  const std::string label = definition.GetString(DCM_ChannelLabel);
   channel.lead = IdentifyLead(channel.source_code, label, meaning);
   channel.label = !label.empty() ? label : !meaning.empty() ? meaning : channel.source_code;
   return channel;
 }
 
-ChannelScale ReadScale(DcmItem& definition, const std::string& where) {
+ChannelScale ReadScale(const ItemView& definition, const std::string& where) {
   const double sensitivity = RequireFactor(definition, DCM_ChannelSensitivity, std::nullopt, where);
   const double correction =
       RequireFactor(definition, DCM_ChannelSensitivityCorrectionFactor, 1.0, where);
   const double unit_uV = RequireUnit(definition, where);
-  const double baseline = GetNumber(definition, DCM_ChannelBaseline).value_or(0.0);
+  const double baseline = definition.GetNumber(DCM_ChannelBaseline).value_or(0.0);
   if (!std::isfinite(baseline)) {
     throw Error::Corruption(where + ": " + TagName(DCM_ChannelBaseline) + " is not a number");
   }
@@ -79,9 +79,10 @@ std::optional<double> MicrovoltsPerUnit(std::string_view code) {
   return std::nullopt;
 }
 
-void ReadChannelDefinitions(DcmItem& group_item, size_t group_index, size_t expected_channels,
-                            std::vector<Channel>* channels, std::vector<ChannelScale>* scales) {
-  const auto count = CountItems(group_item, DCM_ChannelDefinitionSequence);
+void ReadChannelDefinitions(const ItemView& group_item, size_t group_index,
+                            size_t expected_channels, std::vector<Channel>* channels,
+                            std::vector<ChannelScale>* scales) {
+  const auto count = group_item.CountItems(DCM_ChannelDefinitionSequence);
   const std::string where_group = "WaveformSequence item " + std::to_string(group_index);
   if (!count) {
     throw Error::Corruption(where_group + ": missing " + TagName(DCM_ChannelDefinitionSequence));
@@ -97,7 +98,7 @@ void ReadChannelDefinitions(DcmItem& group_item, size_t group_index, size_t expe
   channels->reserve(expected_channels);
   scales->reserve(expected_channels);
   for (size_t c = 0; c < expected_channels; ++c) {
-    DcmItem* definition = GetItem(group_item, DCM_ChannelDefinitionSequence, c);
+    const ItemView* definition = group_item.GetItem(DCM_ChannelDefinitionSequence, c);
     if (definition == nullptr) {
       throw Error::Corruption(Where(group_index, c) + ": unreadable channel definition");
     }
@@ -106,15 +107,15 @@ void ReadChannelDefinitions(DcmItem& group_item, size_t group_index, size_t expe
   }
 }
 
-ChannelFilters ReadFilters(DcmItem& group_item) {
+ChannelFilters ReadFilters(const ItemView& group_item) {
   ChannelFilters filters;
-  const auto count = CountItems(group_item, DCM_ChannelDefinitionSequence).value_or(0);
+  const auto count = group_item.CountItems(DCM_ChannelDefinitionSequence).value_or(0);
   for (unsigned long c = 0; c < count; ++c) {
-    DcmItem* definition = GetItem(group_item, DCM_ChannelDefinitionSequence, c);
+    const ItemView* definition = group_item.GetItem(DCM_ChannelDefinitionSequence, c);
     if (definition == nullptr) continue;
-    filters.low_hz = GetNumber(*definition, DCM_FilterLowFrequency);
-    filters.high_hz = GetNumber(*definition, DCM_FilterHighFrequency);
-    filters.notch_hz = GetNumber(*definition, DCM_NotchFilterFrequency);
+    filters.low_hz = definition->GetNumber(DCM_FilterLowFrequency);
+    filters.high_hz = definition->GetNumber(DCM_FilterHighFrequency);
+    filters.notch_hz = definition->GetNumber(DCM_NotchFilterFrequency);
     if (filters.low_hz || filters.high_hz || filters.notch_hz) break;
   }
   return filters;

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include <dcmtk/dcmdata/dcitem.h>
+#include "waveform/dicom/item_view.h"
 
 #include "waveform/dicom/sample_codec.h"
 #include "waveform/dicom/waveform_group_reader.h"
@@ -26,10 +26,11 @@ namespace ecg::dicom {
 std::optional<double> MicrovoltsPerUnit(std::string_view ucum_code);
 
 // Fills channels (label, source_code, lead; no samples) and their scales, in file order.
-void ReadChannelDefinitions(DcmItem& group_item, size_t group_index, size_t expected_channels,
-                            std::vector<Channel>* channels, std::vector<ChannelScale>* scales);
+void ReadChannelDefinitions(const ItemView& group_item, size_t group_index,
+                            size_t expected_channels, std::vector<Channel>* channels,
+                            std::vector<ChannelScale>* scales);
 
 // Filter settings of the first channel that states any.
-ChannelFilters ReadFilters(DcmItem& group_item);
+ChannelFilters ReadFilters(const ItemView& group_item);
 
 }  // namespace ecg::dicom

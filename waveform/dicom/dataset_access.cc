@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "waveform/dicom/text.h"
 #include "waveform/error.h"
 
 namespace ecg::dicom {
@@ -29,11 +30,7 @@ void InitialiseDcmtkOnce() {
 }
 
 std::string Trimmed(const OFString& value) {
-  size_t begin = 0;
-  size_t end = value.length();
-  while (begin < end && (value[begin] == ' ' || value[begin] == '\0')) ++begin;
-  while (end > begin && (value[end - 1] == ' ' || value[end - 1] == '\0')) --end;
-  return std::string(value.c_str() + begin, end - begin);
+  return std::string(TrimPadding(std::string_view(value.c_str(), value.length())));
 }
 
 }  // namespace
@@ -66,7 +63,8 @@ std::vector<uint8_t> SerialiseDicom(DcmFileFormat& file) {
   const OFCondition status =
       file.write(stream, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL, EPD_withoutPadding);
   file.transferEnd();
-  if (status.bad()) throw Error::InvalidArgument(std::string("DICOM: cannot write the dataset: ") + status.text());
+  if (status.bad())
+    throw Error::InvalidArgument(std::string("DICOM: cannot write the dataset: ") + status.text());
   void* written = nullptr;
   offile_off_t length = 0;
   stream.flushBuffer(written, length);

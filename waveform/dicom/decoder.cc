@@ -10,6 +10,7 @@
 
 #include "waveform/dicom/annotation_reader.h"
 #include "waveform/dicom/dataset_access.h"
+#include "waveform/dicom/item_view.h"
 #include "waveform/dicom/metadata_reader.h"
 #include "waveform/dicom/sop_class.h"
 #include "waveform/dicom/waveform_group_reader.h"
@@ -65,8 +66,8 @@ void RequireLeadsInOtherWaveform(const std::string& sop_class,
                            " holds no standard ECG lead");
 }
 
-std::vector<GroupHeader> ReadGroupHeaders(DcmDataset& dataset, const DecodeOptions& options) {
-  const auto count = CountItems(dataset, DCM_WaveformSequence);
+std::vector<GroupHeader> ReadGroupHeaders(const ItemView& dataset, const DecodeOptions& options) {
+  const auto count = dataset.CountItems(DCM_WaveformSequence);
   if (!count) throw Error::Corruption("missing " + TagName(DCM_WaveformSequence));
   if (*count == 0) throw Error::Corruption(TagName(DCM_WaveformSequence) + " is empty");
   if (*count > options.max_groups) {
@@ -76,10 +77,8 @@ std::vector<GroupHeader> ReadGroupHeaders(DcmDataset& dataset, const DecodeOptio
   }
   std::vector<GroupHeader> groups;
   groups.reserve(*count);
-  DcmSequenceOfItems* sequence = nullptr;
-  dataset.findAndGetSequence(DCM_WaveformSequence, sequence);
-  for (unsigned long i = 0; i < *count; ++i) {
-    DcmItem* item = sequence->getItem(i);
+  for (size_t i = 0; i < *count; ++i) {
+    const ItemView* item = dataset.GetItem(DCM_WaveformSequence, i);
     if (item == nullptr)
       throw Error::Corruption("unreadable WaveformSequence item " + std::to_string(i));
     groups.push_back(ReadGroupHeader(*item, i, options));
@@ -117,8 +116,8 @@ EcgRecord Assemble(std::vector<GroupHeader>& groups, const DecodeOptions& option
 }  // namespace
 
 EcgRecord DecodeEcg(const uint8_t* data, size_t size, const DecodeOptions& options) {
-  std::unique_ptr<DcmFileFormat> file = ParseDicom(data, size);
-  DcmDataset& dataset = *file->getDataset();
+  const std::unique_ptr<ParsedDicom> file = ParseForDecoding(data, size, options.prefer_dcmtk);
+  const ItemView& dataset = file->dataset();
   EcgMetadata metadata = ReadMetadata(dataset);
   RequireEcgClass(metadata.sop_class_uid);
   std::vector<GroupHeader> groups = ReadGroupHeaders(dataset, options);

@@ -16,6 +16,8 @@
 //                  samples, zero channels, NaN or zero sensitivity, ...
 //   Unsupported  - a non-waveform SOP class, a waveform class without ECG leads, mu-law/A-law
 //                  interpretation, unknown units, sizes beyond the caps.
+// Parsing: a zero-copy native parser for Explicit VR Little Endian Part-10 files (what devices
+// and EncodeEcg write), DCMTK for every other transfer syntax or layout (item_view.h).
 // Thread-safe: no shared state; DCMTK's dictionary is loaded once.
 #pragma once
 
@@ -34,6 +36,9 @@ struct DecodeOptions {
   size_t max_groups = 16;
   // Skip the samples of groups other than rhythm and median beat (faster ingest).
   bool decode_other_groups = true;
+  // Parse with DCMTK even where the faster native parser applies (Explicit VR Little Endian
+  // Part-10 files); for comparing the two. Other files always go through DCMTK.
+  bool prefer_dcmtk = false;
 };
 
 EcgRecord DecodeEcg(const uint8_t* data, size_t size, const DecodeOptions& options = {});

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "waveform/dicom/text.h"
+
 namespace ecg::dicom {
 
 namespace {
@@ -30,12 +32,6 @@ void CivilFromDays(int64_t z, int* y, int* m, int* d) {
   *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\0')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
-  return s;
 }
 
 // Reads `width` digits at *pos; false (and nothing read) when absent or not digits.
@@ -95,7 +91,7 @@ std::optional<int64_t> DateMs(std::string_view da, size_t* pos, bool partial) {
 }  // namespace
 
 std::optional<int> ParseUtcOffset(std::string_view text) {
-  text = Trim(text);
+  text = TrimPadding(text);
   if (text.size() != 5 || (text[0] != '+' && text[0] != '-')) return std::nullopt;
   size_t pos = 1;
   int hh = 0, mm = 0;
@@ -106,7 +102,7 @@ std::optional<int> ParseUtcOffset(std::string_view text) {
 }
 
 std::optional<CivilTime> ParseDateTime(std::string_view dt) {
-  dt = Trim(dt);
+  dt = TrimPadding(dt);
   CivilTime out;
   const size_t sign = dt.find_first_of("+-");
   if (sign != std::string_view::npos) {
@@ -127,8 +123,8 @@ std::optional<CivilTime> ParseDateTime(std::string_view dt) {
 }
 
 std::optional<int64_t> ParseDateAndTime(std::string_view da, std::string_view tm) {
-  da = Trim(da);
-  tm = Trim(tm);
+  da = TrimPadding(da);
+  tm = TrimPadding(tm);
   size_t pos = 0;
   if (da.size() == 10 && da[4] == '.' && da[7] == '.') {  // ACR-NEMA "YYYY.MM.DD"
     const std::string compact =

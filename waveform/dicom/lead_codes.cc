@@ -5,6 +5,8 @@
 #include <charconv>
 #include <string>
 
+#include "waveform/dicom/text.h"
+
 namespace ecg::dicom {
 
 namespace {
@@ -37,12 +39,6 @@ constexpr std::array<std::string_view, kLeadCount> kScpEcgValues = {
 
 constexpr int kMdcPartition2Base = 2 << 16;  // numeric MDC codes: (partition << 16) + term
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\0')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<int> ParseInt(std::string_view s) {
   int value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -69,13 +65,13 @@ std::string Upper(std::string_view s) {
 
 std::string_view WithoutParentheses(std::string_view s) {
   const size_t open = s.find('(');
-  return open == std::string_view::npos ? s : Trim(s.substr(0, open));
+  return open == std::string_view::npos ? s : TrimPadding(s.substr(0, open));
 }
 
 }  // namespace
 
 std::optional<Lead> LeadFromCodeValue(std::string_view code_value) {
-  const std::string_view code = Trim(code_value);
+  const std::string_view code = TrimPadding(code_value);
   if (StartsWith(code, "5.6.3-9-")) {
     if (auto term = ParseInt(code.substr(8))) return LeadFromTerm(*term);
     return std::nullopt;
@@ -100,8 +96,8 @@ std::optional<Lead> LeadFromCodeValue(std::string_view code_value) {
 std::optional<Lead> IdentifyLead(std::string_view code_value, std::string_view label,
                                  std::string_view code_meaning) {
   if (auto lead = LeadFromCodeValue(code_value)) return lead;
-  if (auto lead = LeadFromName(Trim(label))) return lead;
-  return LeadFromName(WithoutParentheses(Trim(code_meaning)));
+  if (auto lead = LeadFromName(TrimPadding(label))) return lead;
+  return LeadFromName(WithoutParentheses(TrimPadding(code_meaning)));
 }
 
 LeadCode ScpEcgCode(Lead lead) {

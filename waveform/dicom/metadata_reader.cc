@@ -19,27 +19,27 @@ struct Acquisition {
   const char* source = "";
 };
 
-Acquisition FindAcquisitionTime(DcmDataset& dataset) {
+Acquisition FindAcquisitionTime(const ItemView& dataset) {
   Acquisition found;
-  if (auto dt = ParseDateTime(GetString(dataset, DCM_AcquisitionDateTime))) {
+  if (auto dt = ParseDateTime(dataset.GetString(DCM_AcquisitionDateTime))) {
     return {dt->ms_since_epoch, dt->utc_offset_minutes, "acquisition"};
   }
-  if (auto t = ParseDateAndTime(GetString(dataset, DCM_ContentDate),
-                                GetString(dataset, DCM_ContentTime))) {
+  if (auto t = ParseDateAndTime(dataset.GetString(DCM_ContentDate),
+                                dataset.GetString(DCM_ContentTime))) {
     return {t, std::nullopt, "content"};
   }
   if (auto t =
-          ParseDateAndTime(GetString(dataset, DCM_StudyDate), GetString(dataset, DCM_StudyTime))) {
+          ParseDateAndTime(dataset.GetString(DCM_StudyDate), dataset.GetString(DCM_StudyTime))) {
     return {t, std::nullopt, "study"};
   }
   return found;
 }
 
-void ReadAcquisitionTime(DcmDataset& dataset, EcgMetadata* metadata) {
+void ReadAcquisitionTime(const ItemView& dataset, EcgMetadata* metadata) {
   Acquisition acquisition = FindAcquisitionTime(dataset);
   if (!acquisition.wall_clock_ms) return;
   if (!acquisition.offset_minutes) {
-    acquisition.offset_minutes = ParseUtcOffset(GetString(dataset, DCM_TimezoneOffsetFromUTC));
+    acquisition.offset_minutes = ParseUtcOffset(dataset.GetString(DCM_TimezoneOffsetFromUTC));
   }
   int64_t ms = *acquisition.wall_clock_ms;
   if (acquisition.offset_minutes) ms -= *acquisition.offset_minutes * kMsPerMinute;
@@ -76,19 +76,19 @@ std::optional<int> AgeInYears(std::string_view age) {
   }
 }
 
-EcgMetadata ReadMetadata(DcmDataset& dataset) {
+EcgMetadata ReadMetadata(const ItemView& dataset) {
   EcgMetadata metadata;
-  metadata.sop_class_uid = GetString(dataset, DCM_SOPClassUID);
-  metadata.sop_instance_uid = GetString(dataset, DCM_SOPInstanceUID);
-  metadata.study_instance_uid = GetString(dataset, DCM_StudyInstanceUID);
-  metadata.series_instance_uid = GetString(dataset, DCM_SeriesInstanceUID);
-  metadata.patient_id = GetString(dataset, DCM_PatientID);
-  metadata.issuer_of_patient_id = GetString(dataset, DCM_IssuerOfPatientID);
-  metadata.birth_date = GetString(dataset, DCM_PatientBirthDate);
-  metadata.sex = NormaliseSex(GetString(dataset, DCM_PatientSex));
-  metadata.patient_age_years = AgeInYears(GetString(dataset, DCM_PatientAge));
-  metadata.manufacturer = GetString(dataset, DCM_Manufacturer);
-  metadata.model = GetString(dataset, DCM_ManufacturerModelName);
+  metadata.sop_class_uid = dataset.GetString(DCM_SOPClassUID);
+  metadata.sop_instance_uid = dataset.GetString(DCM_SOPInstanceUID);
+  metadata.study_instance_uid = dataset.GetString(DCM_StudyInstanceUID);
+  metadata.series_instance_uid = dataset.GetString(DCM_SeriesInstanceUID);
+  metadata.patient_id = dataset.GetString(DCM_PatientID);
+  metadata.issuer_of_patient_id = dataset.GetString(DCM_IssuerOfPatientID);
+  metadata.birth_date = dataset.GetString(DCM_PatientBirthDate);
+  metadata.sex = NormaliseSex(dataset.GetString(DCM_PatientSex));
+  metadata.patient_age_years = AgeInYears(dataset.GetString(DCM_PatientAge));
+  metadata.manufacturer = dataset.GetString(DCM_Manufacturer);
+  metadata.model = dataset.GetString(DCM_ManufacturerModelName);
   ReadAcquisitionTime(dataset, &metadata);
   return metadata;
 }

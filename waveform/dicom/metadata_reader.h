@@ -9,13 +9,13 @@
 #include <optional>
 #include <string_view>
 
-#include <dcmtk/dcmdata/dcdatset.h>
+#include "waveform/dicom/item_view.h"
 
 #include "waveform/ecg_record.h"
 
 namespace ecg::dicom {
 
-EcgMetadata ReadMetadata(DcmDataset& dataset);
+EcgMetadata ReadMetadata(const ItemView& dataset);
 
 // PatientAge (AS, "042Y", "006M", "010W", "003D") in whole years; nullopt if malformed.
 std::optional<int> AgeInYears(std::string_view age);

@@ -17,8 +17,8 @@ std::string Where(size_t index) {
   return "WaveformSequence item " + std::to_string(index);
 }
 
-size_t RequireCount(DcmItem& item, const DcmTagKey& tag, size_t index, size_t cap) {
-  const auto value = GetNumber(item, tag);
+size_t RequireCount(const ItemView& item, const DcmTagKey& tag, size_t index, size_t cap) {
+  const auto value = item.GetNumber(tag);
   if (!value) throw Error::Corruption(Where(index) + ": missing " + TagName(tag));
   if (!(*value >= 1)) throw Error::Corruption(Where(index) + ": " + TagName(tag) + " is zero");
   if (*value > static_cast<double>(cap)) {
@@ -29,8 +29,8 @@ size_t RequireCount(DcmItem& item, const DcmTagKey& tag, size_t index, size_t ca
   return static_cast<size_t>(*value);
 }
 
-double RequireRate(DcmItem& item, size_t index) {
-  const auto rate = GetNumber(item, DCM_SamplingFrequency);
+double RequireRate(const ItemView& item, size_t index) {
+  const auto rate = item.GetNumber(DCM_SamplingFrequency);
   if (!rate) throw Error::Corruption(Where(index) + ": missing " + TagName(DCM_SamplingFrequency));
   if (!std::isfinite(*rate) || *rate <= 0 || *rate > 1e6) {
     throw Error::Corruption(Where(index) + ": " + TagName(DCM_SamplingFrequency) +
@@ -39,13 +39,13 @@ double RequireRate(DcmItem& item, size_t index) {
   return *rate;
 }
 
-SampleFormat RequireFormat(DcmItem& item, size_t index) {
-  const std::string interpretation = GetString(item, DCM_WaveformSampleInterpretation);
+SampleFormat RequireFormat(const ItemView& item, size_t index) {
+  const std::string interpretation = item.GetString(DCM_WaveformSampleInterpretation);
   if (interpretation == "MB" || interpretation == "AB") {
     throw Error::Unsupported(Where(index) + ": " + TagName(DCM_WaveformSampleInterpretation) + " " +
                              interpretation + " (mu-law/A-law) is not supported");
   }
-  const auto bits = GetNumber(item, DCM_WaveformBitsAllocated);
+  const auto bits = item.GetNumber(DCM_WaveformBitsAllocated);
   const auto format = SampleFormatFrom(interpretation, bits ? static_cast<unsigned>(*bits) : 0u);
   if (!format) {
     throw Error::Corruption(Where(index) + ": " + TagName(DCM_WaveformSampleInterpretation) + " '" +
@@ -56,34 +56,11 @@ SampleFormat RequireFormat(DcmItem& item, size_t index) {
   return *format;
 }
 
-// The bytes of an OB/OW element, as stored (little-endian on this host), without copying.
-bool ElementBytes(DcmElement* element, const uint8_t** bytes, size_t* length) {
-  *length = element->getLength();
-  if (*length == 0) {
-    *bytes = nullptr;
-    return true;
-  }
-  if (element->getVR() == EVR_OW) {
-    Uint16* words = nullptr;
-    if (element->getUint16Array(words).bad() || words == nullptr) return false;
-    *bytes = reinterpret_cast<const uint8_t*>(words);
-    return true;
-  }
-  Uint8* raw = nullptr;
-  if (element->getUint8Array(raw).bad() || raw == nullptr) return false;
-  *bytes = raw;
-  return true;
-}
-
-void ReadWaveformData(DcmItem& item, size_t index, InterleavedSamples* samples) {
-  DcmElement* element = nullptr;
-  if (item.findAndGetElement(DCM_WaveformData, element).bad() || element == nullptr) {
-    throw Error::Corruption(Where(index) + ": missing " + TagName(DCM_WaveformData));
-  }
+void ReadWaveformData(const ItemView& item, size_t index, InterleavedSamples* samples) {
   const uint8_t* bytes = nullptr;
   size_t length = 0;
-  if (!ElementBytes(element, &bytes, &length)) {
-    throw Error::Corruption(Where(index) + ": unreadable " + TagName(DCM_WaveformData));
+  if (!item.GetBytes(DCM_WaveformData, &bytes, &length)) {
+    throw Error::Corruption(Where(index) + ": missing " + TagName(DCM_WaveformData));
   }
   const size_t expected = samples->channels * samples->samples * BytesPerSample(samples->format);
   // OB values are padded to an even length: one extra byte is allowed.
@@ -96,14 +73,11 @@ void ReadWaveformData(DcmItem& item, size_t index, InterleavedSamples* samples) 
   samples->data = bytes;
 }
 
-std::optional<int32_t> ReadPadding(DcmItem& item, SampleFormat format) {
-  DcmElement* element = nullptr;
-  if (item.findAndGetElement(DCM_WaveformPaddingValue, element).bad() || element == nullptr) {
-    return std::nullopt;
-  }
+std::optional<int32_t> ReadPadding(const ItemView& item, SampleFormat format) {
   const uint8_t* bytes = nullptr;
   size_t length = 0;
-  if (!ElementBytes(element, &bytes, &length) || length < BytesPerSample(format)) {
+  if (!item.GetBytes(DCM_WaveformPaddingValue, &bytes, &length) ||
+      length < BytesPerSample(format)) {
     return std::nullopt;
   }
   switch (format) {
@@ -121,12 +95,12 @@ std::optional<int32_t> ReadPadding(DcmItem& item, SampleFormat format) {
 
 }  // namespace
 
-GroupHeader ReadGroupHeader(DcmItem& item, size_t index, const DecodeOptions& options) {
+GroupHeader ReadGroupHeader(const ItemView& item, size_t index, const DecodeOptions& options) {
   GroupHeader header;
   header.index = index;
   WaveformGroup& group = header.group;
-  group.label = GetString(item, DCM_MultiplexGroupLabel);
-  group.original = GetString(item, DCM_WaveformOriginality) != "DERIVED";
+  group.label = item.GetString(DCM_MultiplexGroupLabel);
+  group.original = item.GetString(DCM_WaveformOriginality) != "DERIVED";
   group.sample_rate_hz = RequireRate(item, index);
   const size_t channels =
       RequireCount(item, DCM_NumberOfWaveformChannels, index, options.max_channels);

@@ -1,20 +1,20 @@
 // Reading one multiplex group (an item of WaveformSequence, PS3.3 C.10.9) in two steps: the
 // header (counts, rate, format, channel definitions) is read and checked first, so that the
 // caller can choose which groups to decode; the samples are decoded afterwards from the same
-// DCMTK item, without copying WaveformData.
+// parsed item, without copying WaveformData.
 //
 // Errors (ecg::Error, the message names the group index and tag, never patient data):
 //   Corruption  - missing or zero counts, channel definition count != NumberOfWaveformChannels,
 //                 WaveformData shorter or longer than channels x samples, zero/NaN sensitivity
 //                 or correction factor, non-positive rate, bits/interpretation mismatch.
 //   Unsupported - mu-law/A-law (MB/AB), unknown sensitivity units, counts beyond the caps.
-// A GroupHeader points into the DcmItem it was read from: it must not outlive it.
+// A GroupHeader points into the parsed file it was read from: it must not outlive it.
 #pragma once
 
 #include <optional>
 #include <vector>
 
-#include <dcmtk/dcmdata/dcitem.h>
+#include "waveform/dicom/item_view.h"
 
 #include "waveform/dicom/decoder.h"
 #include "waveform/dicom/sample_codec.h"
@@ -36,7 +36,7 @@ struct GroupHeader {
   ChannelFilters filters;  // of the first channel that states them
 };
 
-GroupHeader ReadGroupHeader(DcmItem& item, size_t index, const DecodeOptions& options);
+GroupHeader ReadGroupHeader(const ItemView& item, size_t index, const DecodeOptions& options);
 
 // Fills header->group's channel samples from header->samples.
 void DecodeGroupSamples(GroupHeader* header);
