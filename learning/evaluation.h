@@ -1,0 +1,73 @@
+// Evaluation protocol of the learning issue, comparing a trained model with a randomly initialised
+// encoder of the same shape and with the classic median-beat embedding.
+//
+// Metrics (all on the given set, which should hold patients the model was not trained on):
+//  - fingerprint_top1/top5: gallery = each patient's earliest ECG (all patients), probes = the
+//    later ECGs of patients with several; correct when the patient's gallery ECG ranks first /
+//    within the first five by cosine similarity.
+//  - same_patient_recall10: for each ECG of a patient with several, the fraction of the patient's
+//    other ECGs (at most 10) found among its 10 nearest other ECGs; mean over those ECGs.
+//  - diagnostic_precision10: for each labelled ECG, the fraction of its 10 nearest labelled ECGs
+//    sharing at least one PTB-XL diagnostic superclass with it.
+//  - lead_rmse_mv (mean over the leads that are not decoder inputs: the 11 other than I by
+//    default), lead_rmse_mv_per_lead, lead_pearson: the lead decoder's prediction vs the recorded
+//    leads at the model rate, both high-passed at 0.5 Hz (zero-phase, FFT). null for median_beat.
+//  - linear_auc {"1","10","100"}: logistic regression per superclass (NORM, MI, STTC, CD, HYP) on
+//    standardised embeddings, trained on 1/10/100% of the labelled ECGs of a patient-disjoint 70%
+//    part, macro AUC on the other 30% (1% and 10% averaged over several draws).
+// Values that cannot be computed (no labels, no repeated patients) are null.
+//
+// Deterministic for a seed. Not thread-safe (uses LibTorch's global generator). Errors:
+// Error::InvalidArgument for an empty set or a signal that is not at 500 Hz.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "learning/encoder.h"
+#include "waveform/ecg_archive.h"
+
+namespace ecg::learning {
+
+constexpr std::array<const char*, 5> kSuperclasses = {"NORM", "MI", "STTC", "CD", "HYP"};
+
+struct EvalEcg {
+  EcgSignal signal;  // canonical, 500 Hz
+  size_t valid_samples = 0;
+  int64_t patient_key = 0;
+  int64_t acquisition_time_ms = kUnknownTime;
+  std::optional<std::array<bool, 5>> superclasses;  // in kSuperclasses order; nullopt: unlabelled
+};
+
+struct EvalOptions {
+  uint64_t seed = 1;        // random encoder, probe split and draws
+  int64_t batch_size = 64;  // ECGs per forward pass
+  double probe_train_fraction = 0.7;
+  int probe_repeats = 5;     // draws for the 1% and 10% label fractions
+  bool linear_probe = true;  // skip it for label-free gates
+};
+
+// Every ECG of the archives, unlabelled.
+std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths);
+
+// [N, D] L2-normalised embeddings of the model (eval mode, no gradients, CPU).
+torch::Tensor EmbedAll(EcgModel& model, const std::vector<EvalEcg>& set, int64_t batch_size);
+// [N, 12 * beat samples at 100 Hz]: median beats, z-scored per feature over the set, normalised.
+torch::Tensor MedianBeatEmbeddings(const std::vector<EvalEcg>& set);
+
+// {"fingerprint_top1", ...} for one embedding matrix (the lead keys are left out).
+nlohmann::json RetrievalAndProbeMetrics(const torch::Tensor& embeddings,
+                                        const std::vector<EvalEcg>& set,
+                                        const EvalOptions& options);
+// {"lead_rmse_mv", "lead_rmse_mv_per_lead", "lead_pearson"} for a model's lead decoder.
+nlohmann::json LeadMetrics(EcgModel& model, const std::vector<EvalEcg>& set, int64_t batch_size);
+
+// {"model": {...}, "random": {...}, "median_beat": {...}, "data": {...}}
+nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
+                             const EvalOptions& options = {});
+
+}  // namespace ecg::learning

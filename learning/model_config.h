@@ -1,0 +1,52 @@
+// ModelConfig: the shape of an ECG model (encoder + heads), with defaults, JSON load/save and
+// validation. A model directory stores it as config.json; the same text loads the same shape.
+//
+// Units: rates in Hz, durations in seconds or milliseconds as named. The model reads canonical
+// ECGs (waveform/canonical.h, 500 Hz, microvolts) and decimates them to input_rate_hz inside.
+// Plain value type, no thread-safety concerns. Errors: FromJson and Validate throw
+// Error::InvalidArgument naming the field that is wrong.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "waveform/lead.h"
+
+namespace ecg::learning {
+
+// The rate every model input arrives at (the canonical rate).
+constexpr int64_t kModelSourceRate_hz = 500;
+
+struct ModelConfig {
+  int64_t input_rate_hz = 100;   // rate the encoder runs at; must divide 500 Hz
+  double window_s = 10.0;        // centre window of each ECG fed to the encoder
+  int64_t width = 64;            // channels of the first stage; later stages double (max 4x)
+  int64_t depth = 6;             // residual blocks, each halving the time axis
+  int64_t kernel_size = 7;       // temporal kernel of the residual blocks (odd)
+  int64_t embedding_dim = 256;   // L2-normalised embedding used for search
+  int64_t projection_dim = 128;  // contrastive projection head output
+  bool beat_branch = true;       // add an R-aligned median-beat branch to the encoder
+  int64_t max_beats = 24;        // R peaks kept per ECG for the beat branch
+  std::vector<Lead> reconstruction_input_leads = {Lead::kI};  // lead decoder input
+  int64_t lead_decoder_width = 64;  // channels of the dilated lead-reconstruction CNN
+  int64_t lead_decoder_depth = 6;   // dilated blocks (dilation 1, 2, 4, ...)
+
+  // Derived sizes.
+  int64_t decimation() const { return kModelSourceRate_hz / input_rate_hz; }
+  int64_t window_samples_source() const;  // samples per lead at 500 Hz
+  int64_t window_samples_model() const;   // samples per lead at input_rate_hz
+
+  // Throws Error::InvalidArgument for inconsistent values.
+  void Validate() const;
+
+  static ModelConfig Tiny();     // for CPU tests: small and fast
+  static ModelConfig Default();  // the nightly model
+
+  nlohmann::json ToJson() const;
+  // Missing keys keep their defaults; unknown keys are errors (typos must not pass silently).
+  static ModelConfig FromJson(const nlohmann::json& json);
+};
+
+}  // namespace ecg::learning
