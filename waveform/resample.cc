@@ -13,8 +13,6 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ECG_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-// Lanes values are passed between inline helpers only; their ABI never crosses a library edge.
-#pragma GCC diagnostic ignored "-Wpsabi"
 #else
 #define ECG_MULTIVERSION
 #endif
@@ -149,42 +147,13 @@ std::shared_ptr<const FilterBank> CachedBank(Ratio ratio, const ResampleOptions&
 // and GCC lets vector types alias their element type.
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(alignof(float))));
 
-// The hot loop. Four partial sums (taps k mod 4) keep four additions in flight: a single chain
-// would wait on the adder's latency at every tap.
-ECG_MULTIVERSION
-void RunBank(const FilterBank& bank, const Lanes* padded, Lanes* out, size_t count) {
-  const size_t taps = bank.taps, phases = bank.phases;
-  const size_t step_base = bank.step / phases, step_phase = bank.step % phases;
-  size_t base = 0, phase = 0;
-  for (size_t j = 0; j < count; ++j) {
-    const float* h = bank.coeffs.data() + phase * taps;
-    const Lanes* x = padded + base;
-    Lanes acc0 = h[0] * x[0], acc1 = h[1] * x[1], acc2 = h[2] * x[2], acc3 = h[3] * x[3];
-    for (size_t k = 4; k < taps; k += 4) {
-      acc0 += h[k] * x[k];
-      acc1 += h[k + 1] * x[k + 1];
-      acc2 += h[k + 2] * x[k + 2];
-      acc3 += h[k + 3] * x[k + 3];
-    }
-    out[j] = (acc0 + acc1) + (acc2 + acc3);
-    base += step_base;
-    phase += step_phase;
-    if (phase >= phases) {
-      phase -= phases;
-      ++base;
-    }
-  }
-}
-
 float* AlignToCacheLine(float* p) {
   const auto address = reinterpret_cast<uintptr_t>(p);
   return p + ((64 - address % 64) % 64) / sizeof(float);
 }
 
-inline Lanes Load(const float* p) {
-  Lanes v;
+inline void Load(Lanes& v, const float* p) {
   std::memcpy(&v, p, sizeof(v));
-  return v;
 }
 
 inline void Store(float* p, const Lanes& v) {
@@ -211,6 +180,51 @@ inline void Transpose8(Lanes r[kLanes]) {
   }
 }
 
+// One output instant of all lanes: taps coefficients against taps input instants. Four partial
+// sums (taps k mod 4) keep four additions in flight; a single chain would wait on the adder's
+// latency at every tap. Fixed summation order: the result does not depend on the build.
+inline void Dot(Lanes& y, const float* h, const Lanes* x, size_t taps) {
+  Lanes acc0 = h[0] * x[0], acc1 = h[1] * x[1], acc2 = h[2] * x[2], acc3 = h[3] * x[3];
+  for (size_t k = 4; k < taps; k += 4) {
+    acc0 += h[k] * x[k];
+    acc1 += h[k + 1] * x[k + 1];
+    acc2 += h[k + 2] * x[k + 2];
+    acc3 += h[k + 3] * x[k + 3];
+  }
+  y = (acc0 + acc1) + (acc2 + acc3);
+}
+
+// The hot loop: every output instant of the interleaved channels, written straight to the
+// channels' outputs (out[c][j], c < channels) eight instants at a time through a transpose.
+ECG_MULTIVERSION
+void RunBank(const FilterBank& bank, const Lanes* padded, size_t count, size_t channels,
+             float* const* out) {
+  const size_t taps = bank.taps, phases = bank.phases;
+  const size_t step_base = bank.step / phases, step_phase = bank.step % phases;
+  size_t base = 0, phase = 0;
+  auto next = [&](Lanes& y) {
+    Dot(y, bank.coeffs.data() + phase * taps, padded + base, taps);
+    base += step_base;
+    phase += step_phase;
+    if (phase >= phases) {
+      phase -= phases;
+      ++base;
+    }
+  };
+  size_t j = 0;
+  for (; j + kLanes <= count; j += kLanes) {
+    Lanes rows[kLanes];
+    for (Lanes& row : rows) next(row);
+    Transpose8(rows);
+    for (size_t c = 0; c < channels; ++c) Store(out[c] + j, rows[c]);
+  }
+  for (; j < count; ++j) {
+    Lanes y;
+    next(y);
+    for (size_t c = 0; c < channels; ++c) out[c][j] = y[c];
+  }
+}
+
 // Up to kLanes channels interleaved into padded (total x kLanes floats), left_pad samples
 // before x[0], extended past both ends by point reflection (x[-k] = 2 x[0] - x[k]), which
 // continues the value and slope of the signal; beyond one reflection the edge is held. Lanes
@@ -234,27 +248,12 @@ void Interleave(const float* const* in, size_t channels, size_t n, size_t left_p
   size_t t = 0;
   for (; t + kLanes <= n; t += kLanes) {
     Lanes rows[kLanes];
-    for (size_t c = 0; c < kLanes; ++c) rows[c] = Load(source[c] + t);
+    for (size_t c = 0; c < kLanes; ++c) Load(rows[c], source[c] + t);
     Transpose8(rows);
     for (size_t i = 0; i < kLanes; ++i) Store(middle + (t + i) * kLanes, rows[i]);
   }
   for (; t < n; ++t) {
     for (size_t c = 0; c < kLanes; ++c) middle[t * kLanes + c] = source[c][t];
-  }
-}
-
-// The inverse for the outputs: out[c][j] = block[j * kLanes + c] for c < channels.
-ECG_MULTIVERSION
-void Deinterleave(const float* block, size_t count, size_t channels, float* const* out) {
-  size_t j = 0;
-  for (; j + kLanes <= count; j += kLanes) {
-    Lanes rows[kLanes];
-    for (size_t i = 0; i < kLanes; ++i) rows[i] = Load(block + (j + i) * kLanes);
-    Transpose8(rows);
-    for (size_t c = 0; c < channels; ++c) Store(out[c] + j, rows[c]);
-  }
-  for (; j < count; ++j) {
-    for (size_t c = 0; c < channels; ++c) out[c][j] = block[j * kLanes + c];
   }
 }
 
@@ -290,16 +289,13 @@ void Resampler::ProcessChannels(const float* const* in, size_t channels, size_t 
   const size_t last_base = (count - 1) / bank_->phases * bank_->step +
                            (count - 1) % bank_->phases * bank_->step / bank_->phases;
   const size_t total = std::max(last_base + bank_->taps, bank_->left_pad + n);
-  thread_local std::vector<float> padded_storage, block_storage;
+  thread_local std::vector<float> padded_storage;
   padded_storage.resize(total * kLanes + kAlignFloats);
-  block_storage.resize(count * kLanes + kAlignFloats);
   float* padded = AlignToCacheLine(padded_storage.data());
-  float* block = AlignToCacheLine(block_storage.data());
   for (size_t first = 0; first < channels; first += kLanes) {
     const size_t width = std::min(kLanes, channels - first);
     Interleave(in + first, width, n, bank_->left_pad, padded, total);
-    RunBank(*bank_, reinterpret_cast<const Lanes*>(padded), reinterpret_cast<Lanes*>(block), count);
-    Deinterleave(block, count, width, out + first);
+    RunBank(*bank_, reinterpret_cast<const Lanes*>(padded), count, width, out + first);
   }
 }
 
