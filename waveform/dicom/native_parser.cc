@@ -20,7 +20,7 @@ constexpr uint32_t kItemEndTag = 0xFFFEE00D;
 constexpr uint32_t kSequenceEndTag = 0xFFFEE0DD;
 constexpr std::string_view kExplicitLittleEndian = "1.2.840.10008.1.2.1";
 
-uint16_t Vr(char a, char b) {
+uint16_t Vr(uint8_t a, uint8_t b) {
   return static_cast<uint16_t>((a << 8) | b);
 }
 
@@ -160,7 +160,7 @@ struct NotHandled {};
 
 class Reader {
  public:
-  Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  explicit Reader(const uint8_t* data) : data_(data) {}
 
   size_t pos() const { return pos_; }
   void set_pos(size_t pos) { pos_ = pos; }
@@ -173,7 +173,7 @@ class Reader {
     e.tag = tag;
     if ((tag >> 16) == 0xFFFE) Fail(tag, "unexpected item or delimiter");
     Need(2, end, tag);
-    e.vr = Vr(static_cast<char>(data_[pos_]), static_cast<char>(data_[pos_ + 1]));
+    e.vr = Vr(data_[pos_], data_[pos_ + 1]);
     pos_ += 2;
     uint32_t length;
     if (HasLongLength(e.vr)) {
@@ -264,7 +264,6 @@ class Reader {
   }
 
   const uint8_t* data_;
-  size_t size_;
   size_t pos_ = 0;
 };
 
@@ -277,7 +276,7 @@ std::unique_ptr<ParsedDicom> ParseNative(const uint8_t* data, size_t size) {
     return nullptr;
   }
   try {
-    Reader reader(data, size);
+    Reader reader(data);
     reader.set_pos(kPreamble + 4);
     NativeItem meta;
     while (!reader.AtEnd(size)) {
