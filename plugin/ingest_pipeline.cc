@@ -1,0 +1,23 @@
+#include "plugin/ingest_pipeline.h"
+
+#include <cstdint>
+
+#include "waveform/canonical.h"
+#include "waveform/dicom/decoder.h"
+
+namespace ecg::plugin {
+
+IngestedEcg DecodeForStore(const std::string& dicom_bytes, const OrthancIds& orthanc_ids) {
+  dicom::DecodeOptions options;
+  options.decode_other_groups = false;  // only the rhythm and the median beat are stored
+  EcgRecord record = dicom::DecodeEcg(reinterpret_cast<const uint8_t*>(dicom_bytes.data()),
+                                      dicom_bytes.size(), options);
+  IngestedEcg ecg;
+  ecg.orthanc = orthanc_ids;
+  ecg.signal = Canonicalise(record.rhythm);
+  if (record.median_beat) ecg.median_beat = Canonicalise(*record.median_beat);
+  ecg.metadata = std::move(record.metadata);
+  return ecg;
+}
+
+}  // namespace ecg::plugin

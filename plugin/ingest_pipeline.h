@@ -1,0 +1,17 @@
+// ingest_pipeline: one DICOM ECG file in, the store's IngestedEcg out (decode with
+// waveform/dicom, canonicalise the rhythm group and the median beat with waveform/canonical).
+//
+// Errors: what DecodeEcg and Canonicalise throw (Error::Corruption, Error::Unsupported,
+// Error::InvalidArgument); their messages name the tag or group, never patient data.
+// Thread-safe: no shared state.
+#pragma once
+
+#include <string>
+
+#include "storage/ecg_store.h"
+
+namespace ecg::plugin {
+
+IngestedEcg DecodeForStore(const std::string& dicom_bytes, const OrthancIds& orthanc_ids);
+
+}  // namespace ecg::plugin

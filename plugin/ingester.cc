@@ -1,0 +1,366 @@
+#include "plugin/ingester.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "plugin/ingest_pipeline.h"
+#include "plugin/orthanc_api.h"
+#include "plugin/orthanc_changes.h"
+#include "waveform/dicom/sop_class.h"
+#include "waveform/error.h"
+
+namespace ecg::plugin {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kFirstRetryDelay{100};
+constexpr milliseconds kCursorSavePeriod{1000};
+constexpr milliseconds kReaderErrorPause{1000};
+constexpr int kConflictRetries = 5;
+constexpr size_t kInstancesPage = 500;
+
+milliseconds Ms(double seconds) {
+  return milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+}  // namespace
+
+Ingester::Ingester(const PluginConfig& config, std::shared_ptr<EcgStore> store)
+    : config_(config), store_(std::move(store)), queue_(config.queue_size) {}
+
+Ingester::~Ingester() {
+  Stop();
+}
+
+void Ingester::Start() {
+  if (started_.exchange(true)) return;
+  threads_.emplace_back([this] { ReaderLoop(); });
+  for (size_t i = 0; i < config_.threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+  spdlog::info("ingest started: {} worker threads, queue of {}", config_.threads,
+               config_.queue_size);
+}
+
+void Ingester::Stop() {
+  if (!started_ || stopping_.exchange(true)) return;
+  queue_.Close();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);  // no waiter can miss stopping_ now
+  }
+  wake_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+  SaveFinalCursor();
+  spdlog::info("ingest stopped: {} ECGs ingested, {} failed since start", ingested_.load(),
+               failed_.load());
+}
+
+void Ingester::WakeUp() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  woken_ = true;
+  wake_.notify_all();
+}
+
+void Ingester::OnDeleted(ResourceLevel level, const std::string& orthanc_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  deletions_.push_back({level, orthanc_id});
+  wake_.notify_all();
+}
+
+void Ingester::RequestReindex() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  reindex_requested_ = true;
+  wake_.notify_all();
+}
+
+IngestStats Ingester::Stats() const {
+  IngestStats stats;
+  stats.queued = queue_.queued();
+  stats.in_progress = queue_.in_progress();
+  stats.read_seq = published_read_seq_;
+  stats.cursor = published_cursor_;
+  stats.ingested = ingested_;
+  stats.failed = failed_;
+  stats.backfilling = backfilling_;
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats.database_ok = database_ok_;
+  stats.database_error = database_error_;
+  stats.last_error = last_error_;
+  return stats;
+}
+
+// --- reader ------------------------------------------------------------------------------------
+
+void Ingester::ReaderLoop() {
+  while (!stopping_) {
+    try {
+      if (!prepared_) prepared_ = PrepareDatabase();
+      if (prepared_) ReaderIteration();
+    } catch (const std::exception& e) {
+      spdlog::warn("change-log reader: {} (retrying)", e.what());
+      SleepUnlessStopping(kReaderErrorPause);
+    }
+  }
+}
+
+void Ingester::SaveFinalCursor() {
+  if (!prepared_) return;
+  try {
+    SaveCursor(/*force=*/true);
+  } catch (const std::exception& e) {
+    spdlog::warn("could not save the ingest cursor at stop ({}); changes after {} are replayed",
+                 e.what(), saved_cursor_);
+  }
+}
+
+void Ingester::ReaderIteration() {
+  ApplyDeletions();
+  bool reindex = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(reindex, reindex_requested_);
+  }
+  if (reindex) Backfill(/*clear_errors=*/true);
+  ReadNewChanges();
+  try {
+    SaveCursor(/*force=*/false);
+  } catch (const Error& e) {
+    if (!e.IsUnavailable()) throw;
+    SetDatabaseState(false, std::string("save the ingest cursor: ") + e.what());
+  }
+  PublishMetrics();
+  WaitForWakeUp();
+}
+
+bool Ingester::PrepareDatabase() {
+  std::optional<int64_t> cursor;
+  const bool ready = Retry("prepare the ECG store", [&] {
+    store_->Migrate();
+    cursor = store_->LoadCursor();
+  });
+  if (!ready) return false;
+  if (cursor) {
+    read_seq_ = saved_cursor_ = *cursor;
+    published_read_seq_ = *cursor;
+    published_cursor_ = *cursor;
+    spdlog::info("replaying Orthanc's change log after change {}", *cursor);
+  } else {
+    read_seq_ = LastChangeSeq();
+    backfill_floor_ = read_seq_;
+    published_read_seq_ = read_seq_;
+    spdlog::info("first start: backfilling the instances Orthanc already holds");
+    Backfill(/*clear_errors=*/false);
+  }
+  return true;
+}
+
+void Ingester::Backfill(bool clear_errors) {
+  const int64_t hold_seq = read_seq_;
+  queue_.Hold(hold_seq);
+  backfilling_ = true;
+  size_t seen = 0;
+  size_t queued = 0;
+  try {
+    for (;;) {
+      const std::vector<std::string> ids = ListInstances(seen, kInstancesPage);
+      if (ids.empty() || stopping_) break;
+      seen += ids.size();
+      for (const std::string& id : ids) {
+        if (!IsWaveform(id)) continue;
+        if (!queue_.Push({hold_seq, id, Clock::now(), clear_errors})) break;
+        ++queued;
+      }
+    }
+  } catch (...) {
+    backfilling_ = false;
+    queue_.Release(hold_seq);
+    throw;
+  }
+  backfilling_ = false;
+  queue_.Release(hold_seq);
+  spdlog::info("backfill: {} instances looked at, {} ECGs queued", seen, queued);
+}
+
+void Ingester::ReadNewChanges() {
+  while (!stopping_) {
+    const size_t room = config_.queue_size - std::min(config_.queue_size, queue_.queued());
+    if (room == 0) return;  // the change log keeps the backlog; read again when workers drain
+    const ChangesPage page = ReadChanges(read_seq_, std::min(room, config_.changes_batch));
+    for (const OrthancChange& change : page.changes) {
+      if (change.change_type == "NewInstance" && IsWaveform(change.id)) {
+        if (!queue_.Push({change.seq, change.id, Clock::now(), false})) return;
+      }
+      read_seq_ = change.seq;
+    }
+    read_seq_ = std::max(read_seq_, page.last);
+    published_read_seq_ = read_seq_;
+    if (page.done || page.changes.empty()) return;
+  }
+}
+
+bool Ingester::IsWaveform(const std::string& instance_id) {
+  const std::optional<std::string> sop_class = InstanceSopClass(instance_id);
+  return sop_class && dicom::ClassifySopClass(*sop_class) != dicom::SopClassKind::kNotWaveform;
+}
+
+void Ingester::ApplyDeletions() {
+  for (;;) {
+    Deletion deletion;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (deletions_.empty()) return;
+      deletion = deletions_.front();
+    }
+    // Tasks queued before the deletion may still write the ECG: let them finish first.
+    if (!queue_.WaitIdle()) return;
+    size_t deleted = 0;
+    const bool done = Retry("delete ECGs", [&] {
+      switch (deletion.level) {
+        case ResourceLevel::kInstance:
+          deleted = store_->DeleteByOrthancInstance(deletion.orthanc_id);
+          store_->ClearIngestError(deletion.orthanc_id);
+          break;
+        case ResourceLevel::kSeries:
+          deleted = store_->DeleteByOrthancSeries(deletion.orthanc_id);
+          break;
+        case ResourceLevel::kStudy:
+          deleted = store_->DeleteByOrthancStudy(deletion.orthanc_id);
+          break;
+        case ResourceLevel::kPatient:
+          deleted = store_->DeleteByOrthancPatient(deletion.orthanc_id);
+          break;
+      }
+    });
+    if (!done) return;
+    if (deleted > 0)
+      spdlog::info("deleted {} ECGs of Orthanc resource {}", deleted, deletion.orthanc_id);
+    std::lock_guard<std::mutex> lock(mutex_);
+    deletions_.pop_front();
+  }
+}
+
+void Ingester::SaveCursor(bool force) {
+  const int64_t watermark = queue_.Watermark(read_seq_);
+  if (watermark <= saved_cursor_ || watermark < backfill_floor_) return;
+  if (!force && Clock::now() - last_save_ < kCursorSavePeriod) return;
+  store_->SaveCursor(watermark);
+  saved_cursor_ = watermark;
+  published_cursor_ = watermark;
+  last_save_ = Clock::now();
+}
+
+void Ingester::WaitForWakeUp() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, Ms(config_.poll_interval_s),
+                 [&] { return stopping_ || woken_ || reindex_requested_ || !deletions_.empty(); });
+  woken_ = false;
+}
+
+// --- workers -----------------------------------------------------------------------------------
+
+void Ingester::WorkerLoop() {
+  while (std::optional<IngestTask> task = queue_.Pop()) {
+    bool finished = false;
+    try {
+      finished = Process(*task);
+    } catch (const std::exception& e) {
+      spdlog::error("ingest of instance {} failed unexpectedly: {}", task->instance_id, e.what());
+      finished = !stopping_;
+    }
+    if (!finished) return;  // stopping: the task stays outstanding and is replayed next start
+    queue_.Done(*task);
+  }
+}
+
+bool Ingester::Process(const IngestTask& task) {
+  std::optional<OrthancIds> ids;
+  std::optional<std::string> dicom;
+  try {
+    ids = InstanceParents(task.instance_id);
+    if (ids) dicom = orthanc::GetDicomForInstance(task.instance_id);
+  } catch (const Error& e) {
+    if (stopping_) return false;
+    return RecordFailure(task, std::string("Orthanc could not provide the file: ") + e.what());
+  }
+  if (!ids || !dicom) return true;  // deleted meanwhile: nothing to ingest
+
+  IngestedEcg ecg;
+  try {
+    ecg = DecodeForStore(*dicom, *ids);
+  } catch (const std::exception& e) {
+    return RecordFailure(task, e.what());
+  }
+  try {
+    const bool stored = Retry("store an ECG", [&] {
+      store_->UpsertEcg(ecg);
+      if (task.clear_error) store_->ClearIngestError(task.instance_id);
+    });
+    if (!stored) return false;
+  } catch (const Error& e) {
+    return RecordFailure(task, e.what());
+  }
+  ++ingested_;
+  latency_sum_ms_ += std::chrono::duration_cast<milliseconds>(Clock::now() - task.seen_at).count();
+  ++latency_count_;
+  return true;
+}
+
+bool Ingester::RecordFailure(const IngestTask& task, const std::string& reason) {
+  spdlog::warn("instance {} not ingested: {}", task.instance_id, reason);
+  ++failed_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    last_error_ = "instance " + task.instance_id + ": " + reason;
+  }
+  return Retry("record an ingest error",
+               [&] { store_->RecordIngestError(task.instance_id, reason); });
+}
+
+template <typename Fn>
+bool Ingester::Retry(const char* what, Fn fn) {
+  milliseconds delay = kFirstRetryDelay;
+  int conflicts = 0;
+  while (!stopping_) {
+    try {
+      fn();
+      SetDatabaseState(true, "");
+      return true;
+    } catch (const Error& e) {
+      if (e.IsConflict() && ++conflicts > kConflictRetries) throw;
+      if (!e.IsUnavailable() && !e.IsConflict()) throw;
+      if (e.IsUnavailable()) SetDatabaseState(false, std::string(what) + ": " + e.what());
+      if (!SleepUnlessStopping(delay)) return false;
+      delay = std::min(delay * 2, Ms(config_.max_retry_delay_s));
+    }
+  }
+  return false;
+}
+
+bool Ingester::SleepUnlessStopping(milliseconds delay) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return !wake_.wait_for(lock, delay, [&] { return stopping_.load(); });
+}
+
+void Ingester::SetDatabaseState(bool ok, const std::string& error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ok && !database_ok_) spdlog::info("the ECG database answers");
+  if (!ok && (database_ok_ || database_error_.empty())) {
+    spdlog::warn("the ECG database is unavailable, retrying: {}", error);
+  }
+  database_ok_ = ok;
+  database_error_ = error;
+  if (!ok) last_error_ = error;
+}
+
+void Ingester::PublishMetrics() {
+  orthanc::SetMetric("orthanc_ecg_ingested_total", ingested_);
+  orthanc::SetMetric("orthanc_ecg_failed_total", failed_);
+  orthanc::SetMetric("orthanc_ecg_queue_depth", queue_.queued() + queue_.in_progress());
+  const uint64_t count = latency_count_.exchange(0);
+  const uint64_t sum = latency_sum_ms_.exchange(0);
+  if (count > 0) orthanc::SetMetric("orthanc_ecg_ingest_latency_ms", double(sum) / count);
+  orthanc::SetMetric("orthanc_ecg_cursor_lag", read_seq_ - saved_cursor_);
+}
+
+}  // namespace ecg::plugin

@@ -1,0 +1,141 @@
+// Ingester: brings every DICOM ECG that Orthanc stores into the EcgStore, exactly once, off
+// Orthanc's threads.
+//
+//   Orthanc change callback --WakeUp()/OnDeleted()--> reader thread
+//     reader: Orthanc's change log from the persisted cursor; NewInstance of a waveform SOP
+//             class (instance metadata) --> IngestQueue (bounded; when full the reader simply
+//             stops reading: the change log is the backlog)
+//     workers (config.threads): fetch the DICOM, decode, canonicalise (ingest_pipeline.h),
+//             UpsertEcg; an undecodable ECG --> RecordIngestError (reason, Orthanc ID only)
+//     reader: saves the cursor (IngestQueue::Watermark) at most once a second and at stop.
+//
+// Nothing is lost: at start the reader replays the change log from the saved cursor; with no
+// cursor yet (first start) it backfills every instance Orthanc holds before saving one.
+// RequestReindex() re-ingests every instance. PostgreSQL down: workers retry with exponential
+// backoff (100 ms doubling to config.max_retry_delay_s), the queue fills, the reader pauses, and
+// everything drains when the server is back. Deletions (instance, series, study, patient) are
+// applied by the reader after the tasks already queued have finished, so an ECG never comes back
+// after its deletion. Orthanc does not log deletions in its change log: a deletion notified
+// while the plugin is stopped is not seen (docs/admin.md).
+//
+// Lifetime: Start() on Orthanc's OrthancStarted change (Orthanc's REST API is usable from then
+// on), Stop() on OrthancStopped; Stop() joins every thread, abandons queued tasks (replayed at
+// the next start) and is idempotent. Thread safety: all public methods may be called from any
+// thread. Errors never escape the threads: they are logged and counted.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plugin/ingest_queue.h"
+#include "plugin/plugin_config.h"
+#include "storage/ecg_store.h"
+
+namespace ecg::plugin {
+
+enum class ResourceLevel { kPatient, kStudy, kSeries, kInstance };
+
+struct IngestStats {
+  size_t queued = 0;       // ECGs waiting for a worker
+  size_t in_progress = 0;  // ECGs a worker is on
+  int64_t read_seq = 0;    // the last Orthanc change read
+  int64_t cursor = 0;      // the last change seq saved in the store (all before it handled)
+  uint64_t ingested = 0;   // ECGs written since start
+  uint64_t failed = 0;     // instances recorded as ingest errors since start
+  bool database_ok = false;
+  std::string database_error;  // the last error while the database is unavailable
+  std::string last_error;      // the last ingest error or database error, empty if none
+  bool backfilling = false;    // a backfill or reindex is enumerating instances
+};
+
+class Ingester {
+ public:
+  Ingester(const PluginConfig& config, std::shared_ptr<EcgStore> store);
+  ~Ingester();
+  Ingester(const Ingester&) = delete;
+  Ingester& operator=(const Ingester&) = delete;
+
+  void Start();
+  void Stop();
+
+  void WakeUp();
+  void OnDeleted(ResourceLevel level, const std::string& orthanc_id);
+  void RequestReindex();
+
+  IngestStats Stats() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Deletion {
+    ResourceLevel level;
+    std::string orthanc_id;
+  };
+
+  void ReaderLoop();
+  void ReaderIteration();
+  bool PrepareDatabase();
+  void Backfill(bool clear_errors);
+  void ReadNewChanges();
+  void ApplyDeletions();
+  void SaveCursor(bool force);
+  // After the threads are joined: the reader's state is then the caller's.
+  void SaveFinalCursor();
+  bool IsWaveform(const std::string& instance_id);
+  void WaitForWakeUp();
+
+  void WorkerLoop();
+  // False when the worker gave up because the plugin is stopping.
+  bool Process(const IngestTask& task);
+  bool RecordFailure(const IngestTask& task, const std::string& reason);
+  // Runs fn until it does not throw Error::Unavailable (or a transient Conflict), with backoff.
+  // False when stopping first.
+  template <typename Fn>
+  bool Retry(const char* what, Fn fn);
+  bool SleepUnlessStopping(std::chrono::milliseconds delay);
+  void SetDatabaseState(bool ok, const std::string& error);
+  void PublishMetrics();
+
+  // Constant after construction.
+  const PluginConfig config_;
+  const std::shared_ptr<EcgStore> store_;
+
+  IngestQueue queue_;
+  std::vector<std::thread> threads_;  // reader first; touched by Start/Stop only
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopping_{false};
+
+  // Reader state: used by the reader thread only (and by Stop() after joining it).
+  bool prepared_ = false;  // the store is migrated and the cursor loaded
+  int64_t read_seq_ = 0;
+  int64_t saved_cursor_ = -1;
+  int64_t backfill_floor_ = 0;  // no cursor below this is saved (first backfill running)
+  Clock::time_point last_save_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  // Guarded by mutex_:
+  bool woken_ = false;
+  bool reindex_requested_ = false;
+  std::deque<Deletion> deletions_;
+  std::string database_error_;
+  std::string last_error_;
+  bool database_ok_ = false;
+
+  std::atomic<int64_t> published_read_seq_{0};
+  std::atomic<int64_t> published_cursor_{0};
+  std::atomic<bool> backfilling_{false};
+  std::atomic<uint64_t> ingested_{0};
+  std::atomic<uint64_t> failed_{0};
+  std::atomic<uint64_t> latency_sum_ms_{0};  // since the last PublishMetrics
+  std::atomic<uint64_t> latency_count_{0};
+};
+
+}  // namespace ecg::plugin

@@ -1,0 +1,50 @@
+// PluginConfig: the plugin's settings, read once at start-up from the "Ecg" section of Orthanc's
+// configuration (docs/admin.md lists every key).
+//
+//   "Ecg": { "Enable": true, "ConnectionUri": "postgresql://orthanc@127.0.0.1:5432/ecg",
+//            "DataDirectory": "/var/lib/orthanc/ecg", "Threads": 2 }
+//
+// ParsePluginConfig() returns nullopt when the section is missing or "Enable" is false (the
+// plugin then loads and does nothing). Any other key that is present must have the right type and
+// range; otherwise it throws Error::InvalidArgument whose message names the key ("Ecg.Threads
+// must be an integer from 1 to 16"). Keys it does not know are returned in unknown_keys so that
+// the caller can warn about them (later sections such as "Training" are added by later issues).
+// Pure function of its input; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ecg::plugin {
+
+struct PluginConfig {
+  // libpq URI of the store. Required. May hold a password: never logged.
+  std::string connection_uri;
+  // Where the plugin keeps its files (indexes, models cache). Created if missing.
+  std::string data_directory = "/var/lib/orthanc/ecg";
+  // Ingest worker threads (fetch, decode, canonicalise, write). Each costs up to one core while
+  // a burst is ingested; Orthanc itself needs the rest.
+  size_t threads = 2;
+  // ECGs waiting for a worker, at most. When full, the change-log reader pauses: nothing is lost,
+  // the cursor catches up later.
+  size_t queue_size = 1000;
+  // Changes read from Orthanc's change log per request.
+  size_t changes_batch = 200;
+  // Longest pause between two attempts to reach PostgreSQL while it is down (backoff doubles
+  // from 100 ms up to this).
+  double max_retry_delay_s = 10.0;
+  // Period of the change-log poll when no change notification arrives (a safety net; new
+  // instances wake the reader at once).
+  double poll_interval_s = 1.0;
+  // Keys of the section this version does not know (reported as warnings, not errors).
+  std::vector<std::string> unknown_keys;
+};
+
+// `orthanc_configuration` is Orthanc's whole configuration (OrthancPluginGetConfiguration).
+std::optional<PluginConfig> ParsePluginConfig(const nlohmann::json& orthanc_configuration);
+
+}  // namespace ecg::plugin

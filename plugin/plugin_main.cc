@@ -1,0 +1,155 @@
+// The Orthanc entry points of libOrthancEcg.so, in the DICOMweb plugin's order: context and
+// logging, version check, description, then (in one try block) the configuration, the route table
+// and the change callback. Work that needs a running Orthanc (its REST API, the change log)
+// starts on OrthancStarted and stops on OrthancStopped. No exception crosses the C boundary.
+#include <filesystem>
+#include <memory>
+
+#include <orthanc/OrthancCPlugin.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "plugin/orthanc_api.h"
+#include "plugin/plugin_config.h"
+#include "plugin/routes.h"
+#include "waveform/error.h"
+
+namespace {
+
+using ecg::plugin::Ingester;
+using ecg::plugin::PluginServices;
+using ecg::plugin::ResourceLevel;
+
+std::unique_ptr<PluginServices> g_services;
+
+std::optional<ResourceLevel> LevelOf(OrthancPluginResourceType type) {
+  switch (type) {
+    case OrthancPluginResourceType_Patient:
+      return ResourceLevel::kPatient;
+    case OrthancPluginResourceType_Study:
+      return ResourceLevel::kStudy;
+    case OrthancPluginResourceType_Series:
+      return ResourceLevel::kSeries;
+    case OrthancPluginResourceType_Instance:
+      return ResourceLevel::kInstance;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Runs on Orthanc's change thread, one change at a time: only signals the ingester.
+OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginResourceType type,
+                                const char* resource_id) {
+  try {
+    Ingester& ingester = *g_services->ingester;
+    switch (change) {
+      case OrthancPluginChangeType_OrthancStarted:
+        ingester.Start();
+        break;
+      case OrthancPluginChangeType_OrthancStopped:
+        ingester.Stop();
+        break;
+      case OrthancPluginChangeType_NewInstance:
+        ingester.WakeUp();
+        break;
+      case OrthancPluginChangeType_Deleted:
+        if (auto level = LevelOf(type)) ingester.OnDeleted(*level, resource_id);
+        break;
+      default:
+        break;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("change callback: {}", e.what());
+  } catch (...) {
+    spdlog::error("change callback: unknown exception");
+  }
+  return OrthancPluginErrorCode_Success;
+}
+
+nlohmann::json OrthancConfiguration(OrthancPluginContext* context) {
+  char* text = OrthancPluginGetConfiguration(context);
+  if (text == nullptr) throw ecg::Error::Unavailable("Orthanc gave no configuration");
+  nlohmann::json configuration = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  OrthancPluginFreeString(context, text);
+  return configuration;
+}
+
+std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& config) {
+  auto services = std::make_unique<PluginServices>();
+  services->config = config;
+  std::filesystem::create_directories(config.data_directory);
+  ecg::StoreOptions options;
+  options.connection_uri = config.connection_uri;
+  options.pool_size = config.threads + 2;  // workers, the reader and REST
+  options.acquire_timeout = std::chrono::milliseconds(10000);
+  services->store = std::make_shared<ecg::EcgStore>(options);
+  services->ingester = std::make_unique<Ingester>(config, services->store);
+  return services;
+}
+
+int32_t Initialize(OrthancPluginContext* context) {
+  const std::optional<ecg::plugin::PluginConfig> config =
+      ecg::plugin::ParsePluginConfig(OrthancConfiguration(context));
+  if (!config) {
+    spdlog::warn("ECG plugin disabled: no \"Ecg\" section or \"Enable\": false");
+    return 0;
+  }
+  for (const std::string& key : config->unknown_keys) {
+    spdlog::warn("unknown configuration key Ecg.{} ignored", key);
+  }
+  g_services = CreateServices(*config);
+  ecg::plugin::RegisterRoutes(g_services.get());
+  OrthancPluginRegisterOnChangeCallback(context, OnChange);
+  spdlog::info("ECG plugin {} enabled: {} ingest threads, data directory {}", ORTHANC_ECG_VERSION,
+               config->threads, config->data_directory);
+  return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* context) {
+  ecg::plugin::orthanc::SetContext(context);
+  ecg::plugin::orthanc::InstallLogSink();
+  if (!OrthancPluginCheckVersion(context)) {
+    spdlog::error("the ECG plugin needs Orthanc {}.{}.{} or later, this is {}",
+                  ORTHANC_PLUGINS_MINIMAL_MAJOR_NUMBER, ORTHANC_PLUGINS_MINIMAL_MINOR_NUMBER,
+                  ORTHANC_PLUGINS_MINIMAL_REVISION_NUMBER, context->orthancVersion);
+    return -1;
+  }
+  OrthancPluginSetDescription(context,
+                              "Ingests DICOM ECGs into a longitudinal PostgreSQL store (/ecg/*).");
+  try {
+    return Initialize(context);
+  } catch (const std::exception& e) {
+    // A bad configuration must not stop the PACS: log it and stay disabled.
+    spdlog::error("ECG plugin disabled: {}", e.what());
+    g_services.reset();
+    return 0;
+  } catch (...) {
+    spdlog::error("ECG plugin disabled: unknown exception during initialisation");
+    g_services.reset();
+    return 0;
+  }
+}
+
+ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
+  try {
+    if (g_services) g_services->ingester->Stop();
+    g_services.reset();
+  } catch (...) {
+  }
+  ecg::plugin::orthanc::RemoveLogSink();
+  ecg::plugin::orthanc::SetContext(nullptr);
+}
+
+ORTHANC_PLUGINS_API const char* OrthancPluginGetName() {
+  return "orthanc-ecg";
+}
+
+ORTHANC_PLUGINS_API const char* OrthancPluginGetVersion() {
+  return ORTHANC_ECG_VERSION;
+}
+
+}  // extern "C"

@@ -1,0 +1,116 @@
+#include "plugin/routes.h"
+
+#include "plugin/ecg_json.h"
+#include "plugin/orthanc_api.h"
+#include "plugin/rest.h"
+
+namespace ecg::plugin {
+namespace {
+
+using nlohmann::json;
+
+PluginServices* g_services = nullptr;
+
+EcgStore& Store() {
+  return *g_services->store;
+}
+
+EcgRow RequireEcg(const std::string& orthanc_instance_id) {
+  RequireOrthancId(orthanc_instance_id, "the instance ID");
+  std::optional<EcgRow> row = Store().FindEcgByOrthancId(orthanc_instance_id);
+  if (!row)
+    throw Error::NotFound("no ECG of Orthanc instance " + orthanc_instance_id + " in the store");
+  return *row;
+}
+
+// The status answers even while the database is down: counts are then null.
+RestAnswer HandleStatus(const RestRequest&) {
+  const IngestStats stats = g_services->ingester->Stats();
+  json status = {{"version", ORTHANC_ECG_VERSION},
+                 {"queue", stats.queued + stats.in_progress},
+                 {"ingested", stats.ingested},
+                 {"failed", stats.failed},
+                 {"change_seq_read", stats.read_seq},
+                 {"cursor", stats.cursor},
+                 {"backfilling", stats.backfilling},
+                 {"last_error", stats.last_error.empty() ? json(nullptr) : json(stats.last_error)}};
+  try {
+    status["ecgs"] = Store().CountEcgs();
+    status["patients"] = Store().CountPatients();
+    status["errors"] = Store().CountIngestErrors();
+    status["database"] = "ok";
+  } catch (const Error& e) {
+    status["ecgs"] = status["patients"] = status["errors"] = nullptr;
+    status["database"] = e.what();
+  }
+  return RestAnswer::Json(status);
+}
+
+RestAnswer HandlePatientEcgs(const RestRequest& request) {
+  const std::string& patient = request.groups.at(0);
+  RequireOrthancId(patient, "the patient ID");
+  const std::vector<EcgRow> rows = Store().Timeline(patient);
+  if (rows.empty()) throw Error::NotFound("no ECG of Orthanc patient " + patient + " in the store");
+  json list = json::array();
+  for (const EcgRow& row : rows) list.push_back(EcgRowJson(row));
+  return RestAnswer::Json({{"patient", patient}, {"ecgs", list}});
+}
+
+RestAnswer HandleEcg(const RestRequest& request) {
+  return RestAnswer::Json(EcgRowJson(RequireEcg(request.groups.at(0))));
+}
+
+RestAnswer HandleSignal(const RestRequest& request) {
+  const std::string format = request.Query("format").value_or("json");
+  if (format != "json" && format != "csv") {
+    throw Error::InvalidArgument("query argument format must be json or csv");
+  }
+  const EcgRow row = RequireEcg(request.groups.at(0));
+  std::optional<EcgSignal> signal = Store().LoadSignal(row.ecg_key);
+  if (!signal) throw Error::NotFound("the ECG of instance " + row.orthanc.instance + " is gone");
+  if (format == "csv") return {200, SignalCsv(*signal), "text/csv"};
+  return RestAnswer::Json(SignalJson(*signal));
+}
+
+RestAnswer HandleErrors(const RestRequest& request) {
+  const int64_t limit = request.QueryInt("limit", 100, 1, 1000);
+  const int64_t offset = request.QueryInt("offset", 0, 0, INT32_MAX);
+  json list = json::array();
+  for (const IngestError& error : Store().ListIngestErrors(limit, offset)) {
+    list.push_back(IngestErrorJson(error));
+  }
+  return RestAnswer::Json({{"total", Store().CountIngestErrors()}, {"errors", list}});
+}
+
+RestAnswer HandleReindex(const RestRequest&) {
+  g_services->ingester->RequestReindex();
+  return RestAnswer::Json({{"reindex", "started"}});
+}
+
+struct Route {
+  const char* pattern;
+  OrthancPluginRestCallback callback;
+};
+
+constexpr OrthancPluginHttpMethod kGet = OrthancPluginHttpMethod_Get;
+constexpr OrthancPluginHttpMethod kPost = OrthancPluginHttpMethod_Post;
+
+const Route kRoutes[] = {
+    {"/ecg/status", Endpoint<HandleStatus, kGet>},
+    {"/ecg/patients/([^/]+)/ecgs", Endpoint<HandlePatientEcgs, kGet>},
+    {"/ecg/ecgs/([^/]+)", Endpoint<HandleEcg, kGet>},
+    {"/ecg/ecgs/([^/]+)/signal", Endpoint<HandleSignal, kGet>},
+    {"/ecg/errors", Endpoint<HandleErrors, kGet>},
+    {"/ecg/reindex", Endpoint<HandleReindex, kPost>},
+};
+
+}  // namespace
+
+void RegisterRoutes(PluginServices* services) {
+  g_services = services;
+  for (const Route& route : kRoutes) {
+    OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), route.pattern, route.callback);
+  }
+}
+
+}  // namespace ecg::plugin

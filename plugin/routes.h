@@ -1,0 +1,32 @@
+// routes: the plugin's REST API (docs/admin.md), one table registered at start-up.
+//
+//   GET  /ecg/status                                version, database, queue, counts, last error
+//   GET  /ecg/patients/{orthancPatientId}/ecgs      the patient's ECGs in time order
+//   GET  /ecg/ecgs/{orthancInstanceId}              one ECG's metadata
+//   GET  /ecg/ecgs/{orthancInstanceId}/signal       canonical signal, uV (?format=json|csv)
+//   GET  /ecg/errors                                ingest errors (?limit=1..1000&offset=N)
+//   POST /ecg/reindex                               re-ingest every instance Orthanc holds
+//
+// Later routes (similar, search, identity, training runs, models) join the same table.
+// RegisterRoutes() must be called once from OrthancPluginInitialize; `services` must outlive
+// Orthanc's REST server (it is released in OrthancPluginFinalize). Handlers are thread-safe:
+// they only call the store (thread-safe) and the ingester's thread-safe methods.
+#pragma once
+
+#include <memory>
+
+#include "plugin/ingester.h"
+#include "plugin/plugin_config.h"
+#include "storage/ecg_store.h"
+
+namespace ecg::plugin {
+
+struct PluginServices {
+  PluginConfig config;
+  std::shared_ptr<EcgStore> store;
+  std::unique_ptr<Ingester> ingester;
+};
+
+void RegisterRoutes(PluginServices* services);
+
+}  // namespace ecg::plugin
