@@ -18,8 +18,9 @@ struct IndexOptions {
   // --- affect behaviour ---
   // Up to this many vectors the index is exact (flat inner product through BLAS); above it,
   // approximate. Exact single-query latency grows with the count (memory bound: about 1 KB read
-  // per 256-dim vector; 30 ms at 200k on the 2-core machines, see docs/search.md).
-  size_t exact_max_count = 50000;
+  // per 256-dim vector; 9 ms at 20k on the busy 2-core machines, see docs/search.md) while the
+  // IVF stays well under a millisecond.
+  size_t exact_max_count = 20000;
   // FAISS factory string of the approximate index. It must build an IVF index (IDSelector
   // filters and removal work on IVF in FAISS 1.7.3, not on HNSW). "{nlist}" is replaced by the
   // list count chosen from the number of vectors (about 4 * sqrt(count), a power of two).
