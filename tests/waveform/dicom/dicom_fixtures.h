@@ -16,9 +16,9 @@
 #include "waveform/dicom/dataset_access.h"
 #include "waveform/dicom/decoder.h"
 #include "waveform/dicom/encoder.h"
-#include "waveform/error.h"
 #include "waveform/ecg_record.h"
 #include "waveform/ecg_signal.h"
+#include "waveform/error.h"
 
 namespace ecg::dicom::testing {
 
@@ -40,6 +40,13 @@ inline EcgSignal MakeSignal(double rate_hz, double seconds, uint32_t seed = 7) {
     signal.set_status(lead, LeadStatus::kRecorded);
   }
   return signal;
+}
+
+// Marks III, aVR, aVL and aVF (the leads computable from I and II) with `status`.
+inline void SetDerivableLeads(EcgSignal* signal, LeadStatus status) {
+  for (Lead lead : {Lead::kIII, Lead::kAVR, Lead::kAVL, Lead::kAVF}) {
+    signal->set_status(lead, status);
+  }
 }
 
 inline EcgMetadata MakeMetadata() {

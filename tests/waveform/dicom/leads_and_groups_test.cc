@@ -88,9 +88,7 @@ TEST(Leads, ChannelsInAnyOrderCanonicaliseToTheSameSignal) {
 
 TEST(Leads, MissingLimbLeadsAreDerivedFromIAndII) {
   EcgSignal signal = MakeSignal(500, 2);
-  for (Lead lead : {Lead::kIII, Lead::kAVR, Lead::kAVL, Lead::kAVF}) {
-    signal.set_status(lead, LeadStatus::kMissing);
-  }
+  testing::SetDerivableLeads(&signal, LeadStatus::kMissing);
   const auto bytes = EncodeSignal(signal);
   const EcgRecord record = DecodeEcg(bytes.data(), bytes.size());
   ASSERT_EQ(record.rhythm.channels.size(), 8u);

@@ -117,9 +117,7 @@ TEST(RoundTrip, GivenUidsAreKeptAndMissingOnesAreGeneratedUnique) {
 
 TEST(RoundTrip, DerivedLeadsAreNotWritten) {
   EcgSignal signal = MakeSignal(500, 1);
-  for (Lead lead : {Lead::kIII, Lead::kAVR, Lead::kAVL, Lead::kAVF}) {
-    signal.set_status(lead, LeadStatus::kDerived);
-  }
+  testing::SetDerivableLeads(&signal, LeadStatus::kDerived);
   const auto bytes = EncodeSignal(signal);
   const EcgRecord record = DecodeEcg(bytes.data(), bytes.size());
   EXPECT_EQ(record.rhythm.channels.size(), 8u);
