@@ -75,16 +75,17 @@ PreparedEcg Prepare(const IngestedEcg& ecg, int zstd_level) {
 
 int64_t UpsertPatient(pqxx::work& txn, const PreparedEcg& p) {
   const EcgMetadata& m = p.ecg->metadata;
-  return txn
-      .exec_params1(
-          "INSERT INTO patients (patient_id, issuer_of_patient_id, orthanc_patient_id,"
-          " birth_date, sex) VALUES ($1, $2, $3, NULLIF($4, '')::date, $5)"
-          " ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET"
-          " orthanc_patient_id = EXCLUDED.orthanc_patient_id,"
-          " birth_date = COALESCE(EXCLUDED.birth_date, patients.birth_date),"
-          " sex = CASE WHEN EXCLUDED.sex = '' THEN patients.sex ELSE EXCLUDED.sex END"
-          " RETURNING patient_key",
-          m.patient_id, m.issuer_of_patient_id, p.ecg->orthanc.patient, p.birth_date_iso, m.sex)[0]
+  return sql::ExecPrepared(
+             txn, "upsert_patient",
+             "INSERT INTO patients (patient_id, issuer_of_patient_id, orthanc_patient_id,"
+             " birth_date, sex) VALUES ($1, $2, $3, NULLIF($4, '')::date, $5)"
+             " ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET"
+             " orthanc_patient_id = EXCLUDED.orthanc_patient_id,"
+             " birth_date = COALESCE(EXCLUDED.birth_date, patients.birth_date),"
+             " sex = CASE WHEN EXCLUDED.sex = '' THEN patients.sex ELSE EXCLUDED.sex END"
+             " RETURNING patient_key",
+             m.patient_id, m.issuer_of_patient_id, p.ecg->orthanc.patient, p.birth_date_iso,
+             m.sex)[0][0]
       .as<int64_t>();
 }
 
@@ -109,8 +110,8 @@ std::optional<int64_t> InsertEcg(pqxx::work& txn, const PreparedEcg& p, int64_t 
   const EcgSignal& s = p.ecg->signal;
   const double source_rate_hz =
       p.ecg->source_rate_hz > 0 ? p.ecg->source_rate_hz : s.sample_rate_hz();
-  const pqxx::result r = txn.exec_params(
-      InsertEcgSql(), patient_key, m.sop_instance_uid, p.ecg->orthanc.instance,
+  const pqxx::result r = sql::ExecPrepared(
+      txn, "insert_ecg", InsertEcgSql(), patient_key, m.sop_instance_uid, p.ecg->orthanc.instance,
       p.ecg->orthanc.series, p.ecg->orthanc.study, p.ecg->orthanc.patient, m.study_instance_uid,
       m.series_instance_uid, m.sop_class_uid, sql::OptionalText(m.acquisition_time_ms),
       sql::OptionalText(m.utc_offset_minutes), m.acquisition_time_source,
@@ -121,10 +122,12 @@ std::optional<int64_t> InsertEcg(pqxx::work& txn, const PreparedEcg& p, int64_t 
   if (r.empty()) return std::nullopt;
   const int64_t ecg_key = r[0][0].as<int64_t>();
   if (p.median_blob.empty()) {
-    txn.exec_params("INSERT INTO signals (ecg_key, patient_key, signal) VALUES ($1, $2, $3)",
-                    ecg_key, patient_key, sql::Bytes(p.signal_blob));
+    sql::ExecPrepared(txn, "insert_signal",
+                      "INSERT INTO signals (ecg_key, patient_key, signal) VALUES ($1, $2, $3)",
+                      ecg_key, patient_key, sql::Bytes(p.signal_blob));
   } else {
-    txn.exec_params(
+    sql::ExecPrepared(
+        txn, "insert_signal_and_median",
         "INSERT INTO signals (ecg_key, patient_key, signal, median_beat) VALUES ($1, $2, $3, $4)",
         ecg_key, patient_key, sql::Bytes(p.signal_blob), sql::Bytes(p.median_blob));
   }
@@ -136,7 +139,8 @@ UpsertResult UpsertOne(pqxx::work& txn, const PreparedEcg& p) {
   // Twice at most: a concurrent upsert of the same SOPInstanceUID may insert between our look-up
   // and our insert; the second look-up then sees (and locks) its row.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const pqxx::result existing = txn.exec_params(
+    const pqxx::result existing = sql::ExecPrepared(
+        txn, "lock_ecg_by_sop",
         "SELECT ecg_key, content_hash FROM ecgs WHERE sop_instance_uid = $1 FOR UPDATE",
         p.ecg->metadata.sop_instance_uid);
     UpsertOutcome outcome = UpsertOutcome::kCreated;
@@ -310,7 +314,8 @@ std::vector<EcgRow> EcgStore::FindEcgsByKeys(const std::vector<int64_t>& ecg_key
 std::vector<EcgRow> EcgStore::Timeline(const std::string& orthanc_patient_id) {
   std::vector<EcgRow> rows;
   pool_->Run("read timeline", [&](pqxx::work& txn) {
-    rows = ReadRows(txn.exec_params(
+    rows = ReadRows(sql::ExecPrepared(
+        txn, "timeline",
         "SELECT " + RowColumns() +
             " WHERE e.patient_key IN (SELECT patient_key FROM patients"
             " WHERE orthanc_patient_id = $1) ORDER BY e.acquired_at NULLS LAST, e.ecg_key",

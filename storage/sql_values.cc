@@ -12,7 +12,9 @@ std::string MillisToTimestamp(const std::string& text_param) {
 }
 
 std::string TimestampToMillis(const std::string& column) {
-  return "(extract(epoch FROM " + column + ") * 1000)::bigint";
+  // date_part is float8: exact for whole milliseconds within +-285,000 years of 1970, and several
+  // times cheaper than extract's numeric.
+  return "round(date_part('epoch', " + column + ") * 1000)::bigint";
 }
 
 std::string DicomDateToIso(const std::string& dicom_date) {

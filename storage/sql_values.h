@@ -3,7 +3,7 @@
 // NULLIF($n, '')::type, so that every statement stays parameterised.
 //
 // Times: TIMESTAMPTZ columns hold milliseconds since 1970-01-01 UTC; statements write them with
-// kMillisToTimestamp and read them with kTimestampToMillis (exact: numeric arithmetic).
+// MillisToTimestamp and read them with TimestampToMillis (exact for whole milliseconds).
 // Thread-safe (pure functions).
 #pragma once
 
@@ -41,6 +41,15 @@ std::string BigintArray(const std::vector<int64_t>& values);
 pqxx::binarystring Bytes(const std::string& bytes);
 // bytea column to raw bytes.
 std::string ReadBytes(const pqxx::field& field);
+
+// Runs a named prepared statement, preparing it on this connection on first use (libpqxx
+// re-prepares after a reconnect). Saves the parse and plan of statements run per ECG.
+template <typename... Args>
+pqxx::result ExecPrepared(pqxx::transaction_base& txn, const std::string& name,
+                          const std::string& sql, Args&&... args) {
+  txn.conn().prepare(name, sql);
+  return txn.exec_prepared(name, std::forward<Args>(args)...);
+}
 
 template <typename T>
 std::optional<T> ReadOptional(const pqxx::field& field) {
