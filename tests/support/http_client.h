@@ -1,0 +1,47 @@
+// HttpClient: a minimal HTTP/1.1 client over a TCP socket for tests and benchmarks (no libcurl
+// -dev package is installed, and spawning curl per request would distort benchmarks).
+//
+// One client keeps one keep-alive connection to host:port and reconnects when the server closed
+// it. Answers must carry Content-Length (Orthanc's do) or end with the connection.
+// Errors: std::runtime_error when the server cannot be reached or answers garbage; HTTP error
+// statuses are returned, not thrown. Not thread-safe: one client per thread.
+#pragma once
+
+#include <string>
+
+namespace ecg::testing {
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+class HttpClient {
+ public:
+  HttpClient(std::string host, int port);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResponse Get(const std::string& path) { return Request("GET", path, ""); }
+  HttpResponse Post(const std::string& path, const std::string& body) {
+    return Request("POST", path, body);
+  }
+  HttpResponse Delete(const std::string& path) { return Request("DELETE", path, ""); }
+  HttpResponse Request(const std::string& method, const std::string& path, const std::string& body);
+
+ private:
+  void Connect();
+  void Close();
+  bool SendAll(const std::string& data);
+  HttpResponse ReadResponse();
+  bool Fill();  // reads more bytes into buffer_; false on EOF
+
+  std::string host_;
+  int port_;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+}  // namespace ecg::testing
