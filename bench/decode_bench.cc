@@ -1,7 +1,11 @@
 // Decode plus canonicalisation of 10 s 12-lead DICOM ECGs from memory, single thread.
 // Buffers are made with the encoder (16-bit, 12 leads) at 500 Hz (canonicalisation is a copy
 // and rounding) and at 1000 Hz (it resamples to 500 Hz). Reports ECGs per second per core and
-// input MB/s for each rate, and decode alone at 500 Hz. Target: >= 5,000 ECG/s per core.
+// input MB/s for each rate, and decode alone (without canonicalisation) at both rates. Target: >=
+// 5,000 ECG/s per core. Rates are per second of this thread's CPU time, so that other work on a
+// shared machine does not count against them (cache and memory-bandwidth contention still does).
+#include <time.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -24,18 +28,24 @@ std::vector<std::vector<uint8_t>> MakeBuffers(double rate_hz) {
   return buffers;
 }
 
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 struct Throughput {
   double ecgs_per_s;
   double mb_per_s;
 };
 
-// Runs for about `seconds`, cycling through the buffers.
+// Runs for about `seconds` of CPU time, cycling through the buffers.
 template <typename Work>
 Throughput Measure(const std::vector<std::vector<uint8_t>>& buffers, double seconds, Work work) {
   size_t done = 0;
   double bytes = 0;
   double checksum = 0;
-  const double start = ecg::bench::NowSeconds();
+  const double start = ThreadCpuSeconds();
   double elapsed = 0;
   while (elapsed < seconds) {
     for (const auto& buffer : buffers) {
@@ -43,7 +53,7 @@ Throughput Measure(const std::vector<std::vector<uint8_t>>& buffers, double seco
       bytes += buffer.size();
       ++done;
     }
-    elapsed = ecg::bench::NowSeconds() - start;
+    elapsed = ThreadCpuSeconds() - start;
   }
   if (checksum == 0.123) std::puts("");  // keep the work observable
   return {done / elapsed, bytes / elapsed / 1e6};
@@ -75,6 +85,7 @@ int main(int argc, char** argv) {
   ReportRate("dicom decode, 10 s 12-lead 500 Hz", Measure(at_500, seconds, DecodeOnly), "");
   ReportRate("dicom decode+canonicalise, 10 s 12-lead 500 Hz",
              Measure(at_500, seconds, DecodeAndCanonicalise), ">= 5000");
+  ReportRate("dicom decode, 10 s 12-lead 1000 Hz", Measure(at_1000, seconds, DecodeOnly), "");
   ReportRate("dicom decode+canonicalise, 10 s 12-lead 1000 Hz",
              Measure(at_1000, seconds, DecodeAndCanonicalise), ">= 5000");
   return 0;
