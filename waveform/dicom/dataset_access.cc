@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "waveform/dicom/length_guard.h"
 #include "waveform/dicom/text.h"
 #include "waveform/error.h"
 
@@ -38,6 +39,7 @@ std::string Trimmed(const OFString& value) {
 std::unique_ptr<DcmFileFormat> ParseDicom(const uint8_t* data, size_t size) {
   InitialiseDcmtkOnce();
   if (data == nullptr || size == 0) throw Error::Corruption("DICOM: empty input");
+  CheckTopLevelLengths(data, size);
   DcmInputBufferStream stream;
   stream.setBuffer(data, static_cast<offile_off_t>(size));
   stream.setEos();

@@ -49,6 +49,16 @@ TEST(BadInput, EveryTruncationOfAValidFileIsRefusedWithoutCrashing) {
   }
 }
 
+TEST(BadInput, AnElementDeclaringGigabytesIsRefusedBeforeDcmtkReservesThem) {
+  // Implicit VR (so not the native parser): (5400,1010) claiming 3 GB, followed by 16 bytes.
+  std::vector<uint8_t> bytes = {0x00, 0x54, 0x10, 0x10, 0x00, 0x00, 0x00, 0xC0};
+  bytes.resize(bytes.size() + 16);
+  const Error e = DecodeError(bytes);
+  EXPECT_TRUE(e.IsCorruption()) << e.what();
+  EXPECT_NE(std::string(e.what()).find("(5400,1010) declares 3221225472 bytes"), std::string::npos)
+      << e.what();
+}
+
 TEST(BadInput, AFileCutInsideWaveformDataIsCorruption) {
   const auto& valid = ValidEcg();
   const std::vector<uint8_t> cut(valid.begin(), valid.end() - 1000);
