@@ -224,7 +224,8 @@ class EcgStore {
   // Throws kInvalidArgument for an empty SOPInstanceUID or a non-canonical signal.
   UpsertResult UpsertEcg(const IngestedEcg& ecg);
   // The same for many ECGs in one transaction (all or nothing), results in input order. Faster
-  // per ECG than UpsertEcg; keep batches to a few hundred ECGs.
+  // per ECG than UpsertEcg; keep batches to a few hundred ECGs. Two batches written at once that
+  // share patients may deadlock; PostgreSQL then aborts one (kConflict): retry it.
   std::vector<UpsertResult> UpsertEcgs(const std::vector<IngestedEcg>& ecgs);
 
   // Delete the ECGs with these Orthanc IDs and everything derived from them (signals,
