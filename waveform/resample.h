@@ -12,7 +12,7 @@
 // rates copy the samples unchanged.
 //
 // With the defaults (8 zero crossings each side, cutoff 0.85, Kaiser beta 5.65 ~ 60 dB):
-//   taps per output = 2*ceil(8 * max(1, in/out)) rounded up to a multiple of 8: 16 for
+//   taps per output = 2*ceil(8 * max(1, in/out)) rounded up to a multiple of 4: 16 for
 //   interpolation (100/250 -> 500 Hz), 32 for 1000 -> 500 Hz. Away from the ends
 //   (tests/waveform/resample_test.cc), a sine below 0.55 x the lower Nyquist frequency keeps its
 //   amplitude within 0.2% and its phase; a sine above 1.15 x the output Nyquist frequency is
