@@ -118,7 +118,6 @@ std::unique_ptr<IndexCore> IndexCore::Build(int dimension, const IndexOptions& o
                                             const std::vector<IndexedEcg>& ecgs,
                                             const float* embeddings) {
   if (dimension < 1) throw Error::InvalidArgument("index dimension must be positive");
-  std::unique_ptr<faiss::Index> index;
   if (ecgs.size() <= options.exact_max_count) {
     std::unique_ptr<IndexCore> core(
         new IndexCore(dimension, std::make_unique<faiss::IndexFlatIP>(dimension)));
@@ -127,7 +126,7 @@ std::unique_ptr<IndexCore> IndexCore::Build(int dimension, const IndexOptions& o
   }
   const size_t lists = ListCount(ecgs.size());
   const std::string factory = ExpandFactory(options.approximate_factory, lists);
-  index.reset(Faiss("build the index", [&] {
+  std::unique_ptr<faiss::Index> index(Faiss("build the index", [&] {
     return faiss::index_factory(dimension, factory.c_str(), faiss::METRIC_INNER_PRODUCT);
   }));
   std::unique_ptr<IndexCore> core(new IndexCore(dimension, std::move(index)));
