@@ -1,6 +1,7 @@
 #include "plugin/plugin_config.h"
 
 #include <set>
+#include <type_traits>
 
 #include "waveform/error.h"
 
@@ -28,28 +29,28 @@ std::string ReadString(const json& section, const std::string& key, const std::s
   return value.get<std::string>();
 }
 
-size_t ReadCount(const json& section, const std::string& key, size_t fallback, size_t low,
-                 size_t high) {
+// A number in [low, high]; integers only when T is integral.
+template <typename T>
+T ReadNumber(const json& section, const std::string& key, T fallback, T low, T high,
+             const std::string& what) {
   if (!section.contains(key)) return fallback;
   const json& value = section[key];
-  const std::string range =
-      "an integer from " + std::to_string(low) + " to " + std::to_string(high);
-  if (!value.is_number_integer()) Bad(key, range);
-  const auto n = value.get<int64_t>();
-  if (n < static_cast<int64_t>(low) || n > static_cast<int64_t>(high)) Bad(key, range);
-  return static_cast<size_t>(n);
+  const std::string range = what + " from " + std::to_string(low) + " to " + std::to_string(high);
+  const bool typed = std::is_integral_v<T> ? value.is_number_integer() : value.is_number();
+  if (!typed) Bad(key, range);
+  const double n = value.get<double>();
+  if (!(n >= static_cast<double>(low) && n <= static_cast<double>(high))) Bad(key, range);
+  return static_cast<T>(n);
+}
+
+size_t ReadCount(const json& section, const std::string& key, size_t fallback, size_t low,
+                 size_t high) {
+  return ReadNumber<size_t>(section, key, fallback, low, high, "an integer");
 }
 
 double ReadSeconds(const json& section, const std::string& key, double fallback, double low,
                    double high) {
-  if (!section.contains(key)) return fallback;
-  const json& value = section[key];
-  const std::string range =
-      "a number of seconds from " + std::to_string(low) + " to " + std::to_string(high);
-  if (!value.is_number()) Bad(key, range);
-  const double s = value.get<double>();
-  if (!(s >= low && s <= high)) Bad(key, range);
-  return s;
+  return ReadNumber<double>(section, key, fallback, low, high, "a number of seconds");
 }
 
 }  // namespace
