@@ -87,12 +87,6 @@ std::string GetString(DcmItem& item, const DcmTagKey& tag) {
   return Trimmed(value);
 }
 
-std::string GetAllValues(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
-  return Trimmed(value);
-}
-
 std::optional<double> GetNumber(DcmItem& item, const DcmTagKey& tag) {
   DcmElement* element = nullptr;
   if (item.findAndGetElement(tag, element).bad() || element == nullptr) return std::nullopt;

@@ -32,8 +32,6 @@ std::string TagName(const DcmTagKey& tag);
 
 // The first value, trailing/leading spaces removed; empty when absent.
 std::string GetString(DcmItem& item, const DcmTagKey& tag);
-// All values, backslashes included, trimmed.
-std::string GetAllValues(DcmItem& item, const DcmTagKey& tag);
 // Numeric value of a DS/IS/US/UL/SS/SL/FL/FD attribute; nullopt when absent, empty or unparsable.
 std::optional<double> GetNumber(DcmItem& item, const DcmTagKey& tag);
 // An item of a sequence, nullptr when the sequence is absent or shorter.

@@ -6,9 +6,14 @@
 // (at least the requested resolution). The SOP class is 12-Lead ECG when the rate is 200-1000 Hz,
 // the duration at most 16 s and only the 12 standard leads are present, General ECG for longer
 // or 200-1000 Hz recordings, and Ambulatory ECG otherwise (e.g. PTB-XL's 100 Hz records).
-// Missing UIDs are generated (DCMTK's UID root). The result passes dciodvfy without errors and
+// Missing UIDs are generated (DCMTK's UID root). AcquisitionDateTime, ContentDate/Time and
+// StudyDate/Time hold metadata.acquisition_time_ms shifted by utc_offset_minutes (then also
+// written as TimezoneOffsetFromUTC), or the current time when the metadata has none (they are
+// type 1). Statements, and measurements whose code reads "scheme:value", become waveform
+// annotations; the patient's name is written empty. The result passes dciodvfy without errors and
 // DecodeEcg(EncodeEcg(x)) equals x within one quantisation step.
-// Errors: Error::InvalidArgument when no lead is recorded or the signal is empty.
+// Errors: Error::InvalidArgument when no lead is recorded, the signal is empty or a sample is
+// not finite.
 #pragma once
 
 #include <cstdint>
