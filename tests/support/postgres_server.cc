@@ -79,6 +79,7 @@ PostgresServer::PostgresServer(PostgresServerOptions options) : options_(std::mo
   try {
     RunAsPostgres(std::string(kBinDir) + "/initdb -D data -A trust -U postgres -E UTF8" +
                   " --locale=C.UTF-8 --no-sync --no-instructions");
+    StartWatchdog();
     for (int attempt = 0; !running_; ++attempt) {
       port_ = FreeLoopbackPort();
       try {
@@ -92,6 +93,18 @@ PostgresServer::PostgresServer(PostgresServerOptions options) : options_(std::mo
     fs::remove_all(directory_, ignored);
     throw;
   }
+}
+
+void PostgresServer::StartWatchdog() const {
+  // A test process that dies without unwinding (abort, timeout kill) leaves no server behind:
+  // a detached shell polls it and then stops the server and removes the directory.
+  const std::string dir = ShellQuote(directory_);
+  const std::string script = "while kill -0 " + std::to_string(getpid()) +
+                             " 2>/dev/null; do sleep 1; done; if [ -d " + dir + " ]; then cd " +
+                             dir + " && runuser -u postgres -- " + kBinDir +
+                             "/pg_ctl -D data -m immediate -w stop; cd / && rm -rf " + dir + "; fi";
+  std::string output;
+  RunCommand("nohup setsid sh -c " + ShellQuote(script) + " >/dev/null 2>&1 </dev/null &", &output);
 }
 
 PostgresServer::~PostgresServer() {

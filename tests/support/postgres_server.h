@@ -4,8 +4,9 @@
 // initdb and postgres refuse to run as root, so both run through `runuser -u postgres --`),
 // then starts the server on 127.0.0.1 and a free port, with its unix socket in that directory,
 // trust authentication, superuser `postgres`. The destructor stops the server (immediate mode)
-// and removes the directory. Stop()/Start()/Restart() simulate outages: data survives, the port
-// stays the same, clients' connections break.
+// and removes the directory; if the process dies without unwinding (abort, killed by a timeout),
+// a detached watchdog shell does the same within a second. Stop()/Start()/Restart() simulate
+// outages: data survives, the port stays the same, clients' connections break.
 //
 //   ecg::testing::PostgresServer& pg = ecg::testing::PostgresServer::Shared();  // one per process
 //   std::string uri = pg.CreateDatabase();  // a fresh, empty database: its libpq URI
@@ -62,6 +63,7 @@ class PostgresServer {
 
  private:
   std::string RunAsPostgres(const std::string& command) const;
+  void StartWatchdog() const;
   std::string LogTail() const;
 
   PostgresServerOptions options_;
