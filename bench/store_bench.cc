@@ -217,10 +217,7 @@ int64_t StoreBytes(testing::PostgresServer& server, const std::string& database)
       " 'embeddings']::regclass[]) t"));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  bench::Init(argc, argv);
+void Run() {
   testing::PostgresServerOptions server_options;
   server_options.durable = true;
   server_options.extra_settings = "shared_buffers=256MB max_wal_size=4GB";
@@ -256,5 +253,16 @@ int main(int argc, char** argv) {
                 "KB", "");
   ReportSignalBytes(synthetic);
   TimelineLatency(store, server, database);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::Init(argc, argv);
+  try {
+    Run();  // the server stops and its directory goes when Run unwinds
+  } catch (const std::exception& e) {
+    std::cerr << "store_bench: " << e.what() << "\n";
+    return 1;
+  }
   return 0;
 }
