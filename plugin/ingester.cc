@@ -140,6 +140,7 @@ bool Ingester::PrepareDatabase() {
     cursor = store_->LoadCursor();
   });
   if (!ready) return false;
+  ready_ = true;
   if (cursor) {
     read_seq_ = saved_cursor_ = *cursor;
     published_read_seq_ = *cursor;

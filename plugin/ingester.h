@@ -71,6 +71,8 @@ class Ingester {
   void RequestReindex();
 
   IngestStats Stats() const;
+  // True once the store is migrated and the cursor loaded (routes answer 503 before).
+  bool ready() const { return ready_; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -132,6 +134,7 @@ class Ingester {
   std::atomic<int64_t> published_read_seq_{0};
   std::atomic<int64_t> published_cursor_{0};
   std::atomic<bool> backfilling_{false};
+  std::atomic<bool> ready_{false};
   std::atomic<uint64_t> ingested_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> latency_sum_ms_{0};  // since the last PublishMetrics

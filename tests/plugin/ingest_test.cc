@@ -58,6 +58,9 @@ TEST_F(PluginTest, AnEcgIsServedAsMetadataJsonSignalAndCsvSignal) {
 
 TEST_F(PluginTest, UnknownIdsAnswer404AndBadParametersAnswer400WithAMessage) {
   auto orthanc = StartOrthanc(EcgSection());
+  ASSERT_TRUE(WaitUntil([&] {
+    return GetJson(orthanc->http(), "/ecg/status")["database"] == "ok";
+  })) << orthanc->LogTail();
   const std::string unknown = "00000000-00000000-00000000-00000000-00000000";
   EXPECT_EQ(GetJson(orthanc->http(), "/ecg/ecgs/" + unknown, 404)["code"], "NotFound");
   GetJson(orthanc->http(), "/ecg/patients/" + unknown + "/ecgs", 404);
