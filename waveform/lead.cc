@@ -13,7 +13,8 @@ constexpr std::array<std::string_view, kLeadCount> kNames = {
 std::string Normalise(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c)) || c == '_' || c == '-') continue;
+    // '-' is kept: "-aVR" is the inverted lead, not aVR, and must not be read as a standard lead.
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '_') continue;
     out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   if (out.rfind("LEAD", 0) == 0) out.erase(0, 4);

@@ -36,9 +36,9 @@ constexpr size_t LeadIndex(Lead lead) { return static_cast<size_t>(lead); }
 // The conventional display name: "I", "II", "III", "aVR", "aVL", "aVF", "V1".."V6".
 std::string_view LeadName(Lead lead);
 
-// Parses a lead name as written on device labels: case-insensitive, ignoring spaces, a leading
-// "Lead", and accepting "avr"/"-aVR"-style spellings of the augmented leads. nullopt if the text
-// names no standard lead.
+// Parses a lead name as written on device labels: case-insensitive, ignoring spaces,
+// underscores and a leading "Lead". nullopt if the text names no standard lead; an inverted lead
+// such as "-aVR" is not aVR and gives nullopt.
 std::optional<Lead> LeadFromName(std::string_view text);
 
 }  // namespace ecg

@@ -54,6 +54,7 @@ TEST(Lead, NamesParseInDeviceSpellings) {
   EXPECT_EQ(LeadFromName("v6"), Lead::kV6);
   EXPECT_FALSE(LeadFromName("V7").has_value());
   EXPECT_FALSE(LeadFromName("Pleth").has_value());
+  EXPECT_FALSE(LeadFromName("-aVR").has_value());
 }
 
 }  // namespace
