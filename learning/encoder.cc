@@ -103,7 +103,7 @@ torch::Tensor MaskedDecoderImpl::forward(const torch::Tensor& features, int64_t 
 
 LeadDecoderImpl::LeadDecoderImpl(const ModelConfig& config) {
   const int64_t n_in = static_cast<int64_t>(config.reconstruction_input_leads.size());
-  in_ = register_module("in", Conv(n_in, config.lead_decoder_width, 7));
+  in_ = register_module("input", Conv(n_in, config.lead_decoder_width, 7));
   for (int64_t i = 0; i < config.lead_decoder_depth; ++i) {
     blocks_->push_back(ResidualBlock(config.lead_decoder_width, config.lead_decoder_width, 5, 1,
                                      int64_t{1} << std::min<int64_t>(i, 6)));

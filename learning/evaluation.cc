@@ -171,6 +171,7 @@ std::optional<double> Auc(const std::vector<float>& score, const std::vector<boo
 // Logistic regression (5 independent outputs) on [n, D] features; returns logits for test rows.
 torch::Tensor FitAndPredict(const torch::Tensor& x, const torch::Tensor& y,
                             const torch::Tensor& test) {
+  torch::AutoGradMode enable_grad(true);  // callers run under NoGradGuard
   auto w = torch::zeros({x.size(1), y.size(1)}, torch::requires_grad());
   auto b = torch::zeros({y.size(1)}, torch::requires_grad());
   torch::optim::Adam optimizer({w, b}, torch::optim::AdamOptions(0.05));
@@ -391,7 +392,8 @@ nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
   out["median_beat"] = RetrievalAndProbeMetrics(MedianBeatEmbeddings(set), set, options);
   out["median_beat"].update(
       {{"lead_rmse_mv", nullptr}, {"lead_rmse_mv_per_lead", nullptr}, {"lead_pearson", nullptr}});
-  Fingerprint f = FingerprintMetrics(torch::zeros({static_cast<int64_t>(set.size()), 1}), set);
+  const auto n = static_cast<int64_t>(set.size());
+  Fingerprint f = FingerprintMetrics(torch::zeros({n, n}), set);  // counts only
   size_t labelled = 0;
   for (const EvalEcg& e : set) labelled += HasAnyClass(e) ? 1 : 0;
   const ProbeSplit probe = SplitForProbe(set, options);
