@@ -63,7 +63,9 @@ uint64_t Mix(uint64_t x) {
 bool Keep(int64_t patient_key, const EvalCommandOptions& o) {
   if (o.patients == "all") return true;
   const auto threshold = static_cast<uint64_t>(o.heldout_fraction * 18446744073709551615.0);
-  const bool heldout = Mix(static_cast<uint64_t>(patient_key) ^ Mix(o.split_seed)) < threshold;
+  // A seed of its own: the trainer's validation split and the probe split hash the same keys.
+  const uint64_t seed = Mix(o.split_seed ^ 0x6576616c73706c74ULL);
+  const bool heldout = Mix(static_cast<uint64_t>(patient_key) ^ seed) < threshold;
   return o.patients == "heldout" ? heldout : !heldout;
 }
 
