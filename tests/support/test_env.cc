@@ -50,4 +50,8 @@ int RunCommand(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int RunCli(const std::string& arguments, std::string* output) {
+  return RunCommand(BinaryPath("orthanc-ecg") + " " + arguments, output);
+}
+
 }  // namespace ecg::testing

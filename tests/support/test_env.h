@@ -32,4 +32,7 @@ std::string BinaryPath(const std::string& relative);
 // Runs a shell command, returns its exit status and fills *output with stdout and stderr.
 int RunCommand(const std::string& command, std::string* output);
 
+// Runs the built `orthanc-ecg` with the given arguments (shell syntax), like RunCommand.
+int RunCli(const std::string& arguments, std::string* output);
+
 }  // namespace ecg::testing

@@ -11,10 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int RunCli(const std::string& arguments, std::string* output) {
-  return testing::RunCommand(testing::BinaryPath("orthanc-ecg") + " " + arguments + " 2>&1",
-                             output);
-}
+using testing::RunCli;
 
 TEST(SynthCommand, WritesDicomFilesNamedByPatientAndVisitAndAnArchive) {
   testing::TempDir dir;

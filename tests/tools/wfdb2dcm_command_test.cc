@@ -13,10 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int RunCli(const std::string& arguments, std::string* output) {
-  return testing::RunCommand(testing::BinaryPath("orthanc-ecg") + " " + arguments + " 2>&1",
-                             output);
-}
+using testing::RunCli;
 
 const Channel* FindLead(const WaveformGroup& group, Lead lead) {
   for (const Channel& c : group.channels) {
