@@ -8,16 +8,10 @@
 
 #include "waveform/error.h"
 #include "waveform/measurements.h"
+#include "waveform/random.h"
 
 namespace ecg::learning {
 namespace {
-
-uint64_t SplitMix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 constexpr double kMsPerDay = 86400000.0;
 
@@ -129,7 +123,7 @@ PatientSplit EcgDataset::SplitPatients(double validation_fraction, uint64_t seed
   const auto threshold = static_cast<uint64_t>(validation_fraction * 18446744073709551615.0);
   for (size_t p = 0; p < patients_.size(); ++p) {
     const auto key = static_cast<uint64_t>(entries_[patients_[p].front()].keys.patient_key);
-    (SplitMix64(key ^ SplitMix64(seed)) < threshold ? split.validation : split.train).push_back(p);
+    (HashU64(key ^ HashU64(seed)) < threshold ? split.validation : split.train).push_back(p);
   }
   return split;
 }

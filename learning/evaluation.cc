@@ -10,6 +10,7 @@
 #include "learning/beats.h"
 #include "learning/dataset.h"
 #include "waveform/error.h"
+#include "waveform/random.h"
 
 namespace ecg::learning {
 namespace {
@@ -26,13 +27,6 @@ nlohmann::json OrNull(const std::optional<double>& v) {
 std::optional<double> Mean(const std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
   return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 EcgBatch PrepareRange(const std::vector<EvalEcg>& set, size_t from, size_t to,
@@ -225,7 +219,7 @@ ProbeSplit SplitForProbe(const std::vector<EvalEcg>& set, const EvalOptions& o) 
   const auto threshold = static_cast<uint64_t>(o.probe_train_fraction * 18446744073709551615.0);
   for (size_t i = 0; i < set.size(); ++i) {
     if (!HasAnyClass(set[i])) continue;
-    const uint64_t h = Mix(static_cast<uint64_t>(set[i].patient_key) ^ Mix(o.seed));
+    const uint64_t h = HashU64(static_cast<uint64_t>(set[i].patient_key) ^ HashU64(o.seed));
     (h < threshold ? split.train : split.test).push_back(i);
   }
   return split;

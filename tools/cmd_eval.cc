@@ -21,6 +21,7 @@
 #include <iostream>
 #include <memory>
 
+#include "waveform/random.h"
 #include "learning/dataset.h"
 #include "learning/device.h"
 #include "learning/evaluation.h"
@@ -53,19 +54,12 @@ struct EvalCommandOptions {
   int threads = 2;
 };
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 bool Keep(int64_t patient_key, const EvalCommandOptions& o) {
   if (o.patients == "all") return true;
   const auto threshold = static_cast<uint64_t>(o.heldout_fraction * 18446744073709551615.0);
   // A seed of its own: the trainer's validation split and the probe split hash the same keys.
-  const uint64_t seed = Mix(o.split_seed ^ 0x6576616c73706c74ULL);
-  const bool heldout = Mix(static_cast<uint64_t>(patient_key) ^ seed) < threshold;
+  const uint64_t seed = HashU64(o.split_seed ^ 0x6576616c73706c74ULL);
+  const bool heldout = HashU64(static_cast<uint64_t>(patient_key) ^ seed) < threshold;
   return o.patients == "heldout" ? heldout : !heldout;
 }
 

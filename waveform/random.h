@@ -20,6 +20,9 @@ inline uint64_t SplitMix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+// The splitmix64 mix of a value, without state: a stable hash, e.g. to split patients by key.
+inline uint64_t HashU64(uint64_t x) { return SplitMix64(x); }
+
 // A seed for a sub-stream (patient, visit, ...) that does not overlap its parent's.
 inline uint64_t DeriveSeed(uint64_t seed, uint64_t a, uint64_t b = 0) {
   uint64_t state = seed;
