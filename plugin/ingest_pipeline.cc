@@ -15,6 +15,7 @@ IngestedEcg DecodeForStore(const std::string& dicom_bytes, const OrthancIds& ort
   IngestedEcg ecg;
   ecg.orthanc = orthanc_ids;
   ecg.signal = Canonicalise(record.rhythm);
+  ecg.source_rate_hz = record.rhythm.sample_rate_hz;
   if (record.median_beat) ecg.median_beat = Canonicalise(*record.median_beat);
   ecg.metadata = std::move(record.metadata);
   return ecg;
