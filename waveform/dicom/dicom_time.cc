@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "waveform/civil_time.h"
 #include "waveform/dicom/text.h"
 
 namespace ecg::dicom {
@@ -11,28 +12,6 @@ namespace ecg::dicom {
 namespace {
 
 constexpr int64_t kMsPerDay = 86400000;
-
-// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int* y, int* m, int* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
-}
 
 // Reads `width` digits at *pos; false (and nothing read) when absent or not digits.
 bool ReadDigits(std::string_view s, size_t* pos, size_t width, int* out) {
@@ -85,7 +64,7 @@ std::optional<int64_t> DateMs(std::string_view da, size_t* pos, bool partial) {
   if (!ReadDigits(da, pos, 2, &mo) && !partial) return std::nullopt;
   if (!ReadDigits(da, pos, 2, &d) && !partial) return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
-  return DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * kMsPerDay;
+  return CivilToMs(y, mo, d);
 }
 
 }  // namespace
@@ -140,14 +119,7 @@ std::optional<int64_t> ParseDateAndTime(std::string_view da, std::string_view tm
   return *date + *time;
 }
 
-std::string FormatDate(int64_t ms) {
-  const int64_t days = (ms >= 0 ? ms : ms - (kMsPerDay - 1)) / kMsPerDay;
-  int y, m, d;
-  CivilFromDays(days, &y, &m, &d);
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "%04d%02d%02d", y, m, d);
-  return buffer;
-}
+std::string FormatDate(int64_t ms) { return FormatCivilDate(ms); }
 
 std::string FormatTime(int64_t ms) {
   int64_t of_day = ms % kMsPerDay;
