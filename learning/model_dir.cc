@@ -26,12 +26,7 @@ void WriteJsonFile(const std::string& path, const nlohmann::json& json) {
 
 void SaveModelDir(const std::string& dir, EcgModel& model, const nlohmann::json& data,
                   const nlohmann::json& metrics) {
-  const fs::path target(dir);
-  const fs::path staging = target.string() + ".tmp";
-  std::error_code ec;
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
-  if (ec) throw Error::Unavailable("cannot create '" + staging.string() + "': " + ec.message());
+  const fs::path staging = CreateStagingDirectory(dir);
   {
     std::ofstream format(staging / "format");
     format << kModelFormat << "\n";
@@ -44,10 +39,26 @@ void SaveModelDir(const std::string& dir, EcgModel& model, const nlohmann::json&
   } catch (const c10::Error& e) {
     throw Error::Unavailable("cannot write weights to '" + staging.string() + "': " + e.what());
   }
-  const fs::path old = target.string() + ".old";
+  PublishDirectory(staging.string(), dir);
+}
+
+std::string CreateStagingDirectory(const std::string& dir) {
+  const std::string staging = dir + ".tmp";
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec) throw Error::Unavailable("cannot create '" + staging + "': " + ec.message());
+  return staging;
+}
+
+void PublishDirectory(const std::string& staging, const std::string& dir) {
+  const fs::path old = dir + ".old";
+  std::error_code ec;
   fs::remove_all(old, ec);
-  if (fs::exists(target)) fs::rename(target, old);
-  fs::rename(staging, target, ec);
+  if (fs::exists(dir)) fs::rename(dir, old, ec);
+  if (ec)
+    throw Error::Unavailable("cannot move the old model '" + dir + "' aside: " + ec.message());
+  fs::rename(staging, dir, ec);
   if (ec) throw Error::Unavailable("cannot move model into '" + dir + "': " + ec.message());
   fs::remove_all(old, ec);
 }

@@ -35,6 +35,12 @@ void SaveModelDir(const std::string& dir, EcgModel& model, const nlohmann::json&
 LoadedModel LoadModelDir(const std::string& dir, torch::Device device = torch::kCPU,
                          std::optional<int64_t> expected_embedding_dim = std::nullopt);
 
+// Writing a directory atomically: create an empty staging sibling of `dir` (DIR.tmp), fill it,
+// then publish it, which replaces `dir` by renames so that a reader sees the old model or the new
+// one, never a mix.
+std::string CreateStagingDirectory(const std::string& dir);
+void PublishDirectory(const std::string& staging, const std::string& dir);
+
 // Reads and writes a JSON file; errors as above with the path in the message.
 nlohmann::json ReadJsonFile(const std::string& path);
 void WriteJsonFile(const std::string& path, const nlohmann::json& json);

@@ -1,0 +1,14 @@
+// Background priority for the plugin's own threads (ingest workers, the embedder, training
+// supervision), so that Orthanc's threads win the cores during a burst and the plugin catches up
+// after it. Linux keeps a nice value per thread: LowerCurrentThreadPriority() sets the calling
+// thread's to `nice` (19 = the lowest priority; CFS then gives it about 1.5% of a core that a
+// nice-0 thread also wants, and all of an idle core). Threads it starts inherit the value.
+// Returns false (and logs once why) when the system refuses; the thread then simply runs at its
+// old priority. Thread-safe.
+#pragma once
+
+namespace ecg::plugin {
+
+bool LowerCurrentThreadPriority(int nice = 19);
+
+}  // namespace ecg::plugin
