@@ -9,24 +9,19 @@
 #include <string>
 #include <tuple>
 
+#include "waveform/edge_extension.h"
 #include "waveform/error.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ECG_MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define ECG_MULTIVERSION
-#endif
+#include "waveform/float_lanes.h"
+#include "waveform/halfband.h"
+#include "waveform/kaiser.h"
 
 namespace ecg {
 
-// Channels filtered together (one vector of floats per input instant).
-constexpr size_t kLanes = 8;
 // Taps are padded to a multiple of the number of partial sums so the inner loop has no remainder.
 constexpr size_t kTapMultiple = 4;
 // Scratch buffers start on a cache line, so that no vector load straddles two lines.
 constexpr size_t kAlignFloats = 64 / sizeof(float);
 constexpr size_t kMaxCachedBanks = 64;
-constexpr double kPi = 3.14159265358979323846;
 
 // Coefficients of all L phases, phase-major: coeffs[phase * taps + i] weights input sample
 // base + i - left_pad for an output at input position base + phase / L.
@@ -66,19 +61,6 @@ Ratio ReduceRatio(double in_rate_hz, double out_rate_hz) {
   return {static_cast<size_t>(p), static_cast<size_t>(q)};
 }
 
-double BesselI0(double x) {
-  double sum = 1, term = 1;
-  for (int k = 1; k < 64 && term > 1e-12 * sum; ++k) {
-    term *= (x / (2 * k)) * (x / (2 * k));
-    sum += term;
-  }
-  return sum;
-}
-
-double Sinc(double x) {
-  return x == 0 ? 1.0 : std::sin(kPi * x) / (kPi * x);
-}
-
 std::shared_ptr<const FilterBank> DesignBank(Ratio ratio, const ResampleOptions& o) {
   auto bank = std::make_shared<FilterBank>();
   bank->phases = ratio.up;
@@ -91,16 +73,13 @@ std::shared_ptr<const FilterBank> DesignBank(Ratio ratio, const ResampleOptions&
   bank->taps = (2 * half + kTapMultiple - 1) / kTapMultiple * kTapMultiple;
   bank->coeffs.assign(bank->phases * bank->taps, 0.0f);
   const double cutoff = o.cutoff * scale;  // fraction of the input Nyquist frequency
-  const double norm = BesselI0(o.kaiser_beta);
   for (size_t phase = 0; phase < bank->phases; ++phase) {
     const double frac = static_cast<double>(phase) / bank->phases;
     std::vector<double> h(2 * half);
     double sum = 0;
     for (size_t i = 0; i < h.size(); ++i) {
       const double d = frac - (static_cast<double>(i) - bank->left_pad);
-      const double r = d / half_width;
-      if (std::fabs(r) >= 1) continue;
-      h[i] = cutoff * Sinc(cutoff * d) * BesselI0(o.kaiser_beta * std::sqrt(1 - r * r)) / norm;
+      h[i] = cutoff * Sinc(cutoff * d) * KaiserWindow(o.kaiser_beta, d / half_width);
       sum += h[i];
     }
     float* out = &bank->coeffs[phase * bank->taps];
@@ -143,41 +122,10 @@ std::shared_ptr<const FilterBank> CachedBank(Ratio ratio, const ResampleOptions&
 // Channels are resampled kLanes at a time, interleaved (sample t of channel c at
 // padded[t * kLanes + c]), so one output instant of kLanes channels is a sum over taps of a
 // broadcast coefficient times a vector of inputs: no horizontal sums, fixed summation order.
-// Lanes is under-aligned on purpose: it lives in std::vector<float> storage (unaligned moves),
-// and GCC lets vector types alias their element type.
-typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(alignof(float))));
 
 float* AlignToCacheLine(float* p) {
   const auto address = reinterpret_cast<uintptr_t>(p);
   return p + ((64 - address % 64) % 64) / sizeof(float);
-}
-
-inline void Load(Lanes& v, const float* p) {
-  std::memcpy(&v, p, sizeof(v));
-}
-
-inline void Store(float* p, const Lanes& v) {
-  std::memcpy(p, &v, sizeof(v));
-}
-
-// Transposes an 8 x 8 block in place (rows become columns): three rounds of shuffles instead
-// of 64 scalar moves.
-inline void Transpose8(Lanes r[kLanes]) {
-  Lanes t[kLanes], u[kLanes];
-  for (size_t i = 0; i < kLanes; i += 2) {
-    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
-    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
-  }
-  for (size_t i = 0; i < kLanes; i += 4) {
-    u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
-    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
-  }
-  for (size_t i = 0; i < 4; ++i) {
-    r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-    r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-  }
 }
 
 // One output instant of all lanes: taps coefficients against taps input instants. Four partial
@@ -226,8 +174,7 @@ void RunBank(const FilterBank& bank, const Lanes* padded, size_t count, size_t c
 }
 
 // Up to kLanes channels interleaved into padded (total x kLanes floats), left_pad samples
-// before x[0], extended past both ends by point reflection (x[-k] = 2 x[0] - x[k]), which
-// continues the value and slope of the signal; beyond one reflection the edge is held. Lanes
+// before x[0], extended past both ends as waveform/edge_extension.h says. Lanes
 // past `channels` hold copies of channel 0 (finite; their outputs are discarded).
 ECG_MULTIVERSION
 void Interleave(const float* const* in, size_t channels, size_t n, size_t left_pad, float* padded,
@@ -235,14 +182,12 @@ void Interleave(const float* const* in, size_t channels, size_t n, size_t left_p
   const float* source[kLanes];
   for (size_t c = 0; c < kLanes; ++c) source[c] = in[c < channels ? c : 0];
   for (size_t c = 0; c < kLanes; ++c) {
-    const float* x = source[c];
-    for (size_t t = 0; t < left_pad; ++t) {
-      padded[t * kLanes + c] = 2 * x[0] - x[std::min(left_pad - t, n - 1)];
-    }
-    for (size_t t = left_pad + n; t < total; ++t) {
-      const size_t k = std::min(t - left_pad - (n - 1), n - 1);
-      padded[t * kLanes + c] = 2 * x[n - 1] - x[n - 1 - k];
-    }
+    const auto at = [&](size_t t) {
+      return ExtendedSample(source[c], n,
+                            static_cast<std::ptrdiff_t>(t) - static_cast<std::ptrdiff_t>(left_pad));
+    };
+    for (size_t t = 0; t < left_pad; ++t) padded[t * kLanes + c] = at(t);
+    for (size_t t = left_pad + n; t < total; ++t) padded[t * kLanes + c] = at(t);
   }
   float* middle = padded + left_pad * kLanes;
   size_t t = 0;
@@ -262,7 +207,13 @@ void Interleave(const float* const* in, size_t channels, size_t n, size_t left_p
 Resampler::Resampler(double in_rate_hz, double out_rate_hz, const ResampleOptions& options)
     : in_rate_hz_(in_rate_hz), out_rate_hz_(out_rate_hz) {
   CheckOptions(in_rate_hz, out_rate_hz, options);
-  if (in_rate_hz != out_rate_hz) bank_ = CachedBank(ReduceRatio(in_rate_hz, out_rate_hz), options);
+  if (in_rate_hz == out_rate_hz) return;
+  const Ratio ratio = ReduceRatio(in_rate_hz, out_rate_hz);
+  const ResampleOptions defaults;
+  halfband_ = ratio.up == 1 && ratio.down == 2 &&
+              options.zero_crossings == defaults.zero_crossings &&
+              options.cutoff == defaults.cutoff && options.kaiser_beta == defaults.kaiser_beta;
+  if (!halfband_) bank_ = CachedBank(ratio, options);
 }
 
 size_t Resampler::OutputLength(size_t n) const {
@@ -270,6 +221,7 @@ size_t Resampler::OutputLength(size_t n) const {
 }
 
 size_t Resampler::taps_per_output() const {
+  if (halfband_) return kHalfbandTaps;
   return bank_ ? bank_->taps : 0;
 }
 
@@ -281,6 +233,10 @@ void Resampler::ProcessChannels(const float* const* in, size_t channels, size_t 
                                 float* const* out) const {
   const size_t count = OutputLength(n);
   if (count == 0) return;
+  if (halfband_) {
+    HalfbandDecimate(in, channels, n, out);
+    return;
+  }
   if (!bank_) {
     for (size_t c = 0; c < channels; ++c) std::memcpy(out[c], in[c], n * sizeof(float));
     return;

@@ -13,10 +13,12 @@
 //
 // With the defaults (8 zero crossings each side, cutoff 0.85, Kaiser beta 5.65 ~ 60 dB):
 //   taps per output = 2*ceil(8 * max(1, in/out)) rounded up to a multiple of 4: 16 for
-//   interpolation (100/250 -> 500 Hz), 32 for 1000 -> 500 Hz. Away from the ends
-//   (tests/waveform/resample_test.cc), a sine below 0.55 x the lower Nyquist frequency keeps its
-//   amplitude within 0.2% and its phase; a sine above 1.15 x the output Nyquist frequency is
-//   attenuated by more than 50 dB when decimating.
+//   interpolation (100/250 -> 500 Hz), 64 for 4:1 decimation. 2:1 decimation (1000 -> 500 Hz,
+//   the commonest) with the default options uses a half-band filter instead (waveform/halfband.h:
+//   25 non-zero taps, 13 multiplications per output, against 32 taps for the general bank).
+//   Away from the ends (tests/waveform/resample_test.cc), a sine below 0.55 x the lower Nyquist
+//   frequency keeps its amplitude within 0.2% and its phase; a sine above 1.15 x the output
+//   Nyquist frequency is attenuated by more than 50 dB when decimating.
 //
 // Output length: round(n * out/in). Filter banks are computed once per (ratio, options) and
 // cached process-wide (mutex-protected, bounded); a Resampler holds its bank by shared_ptr, so
@@ -32,52 +34,54 @@
 #include <memory>
 #include <vector>
 
-namespace ecg {
+    namespace ecg {
 
-struct ResampleOptions {
-  // Half-width of the kernel in zero crossings of the sinc at the lower rate. More gives a
-  // sharper transition band and costs proportionally more time. 1..64.
-  int zero_crossings = 8;
-  // Cutoff as a fraction of the lower rate's Nyquist frequency, (0, 1]. Lower protects better
-  // against aliasing, higher keeps more of the band.
-  double cutoff = 0.85;
-  // Kaiser window shape, >= 0: higher means deeper stopband and a wider transition band.
-  double kaiser_beta = 5.65;
-};
+  struct ResampleOptions {
+    // Half-width of the kernel in zero crossings of the sinc at the lower rate. More gives a
+    // sharper transition band and costs proportionally more time. 1..64.
+    int zero_crossings = 8;
+    // Cutoff as a fraction of the lower rate's Nyquist frequency, (0, 1]. Lower protects better
+    // against aliasing, higher keeps more of the band.
+    double cutoff = 0.85;
+    // Kaiser window shape, >= 0: higher means deeper stopband and a wider transition band.
+    double kaiser_beta = 5.65;
+  };
 
-// The most filter phases a bank holds; ratios needing more are approximated (the time drift is
-// below 1e-6 of a sample per sample, negligible for any ECG length).
-constexpr size_t kMaxPhases = 4096;
+  // The most filter phases a bank holds; ratios needing more are approximated (the time drift is
+  // below 1e-6 of a sample per sample, negligible for any ECG length).
+  constexpr size_t kMaxPhases = 4096;
 
-class FilterBank;
+  class FilterBank;
 
-class Resampler {
- public:
-  // REQUIRES: rates positive and finite, options in range (else throws InvalidArgument).
-  Resampler(double in_rate_hz, double out_rate_hz, const ResampleOptions& options = {});
+  class Resampler {
+   public:
+    // REQUIRES: rates positive and finite, options in range (else throws InvalidArgument).
+    Resampler(double in_rate_hz, double out_rate_hz, const ResampleOptions& options = {});
 
-  double in_rate_hz() const { return in_rate_hz_; }
-  double out_rate_hz() const { return out_rate_hz_; }
-  // round(n * out/in).
-  size_t OutputLength(size_t n) const;
-  // Taps evaluated per output sample (0 when the rates are equal: a copy).
-  size_t taps_per_output() const;
+    double in_rate_hz() const { return in_rate_hz_; }
+    double out_rate_hz() const { return out_rate_hz_; }
+    // round(n * out/in).
+    size_t OutputLength(size_t n) const;
+    // Taps evaluated per output sample (0 when the rates are equal: a copy).
+    size_t taps_per_output() const;
 
-  // Resamples in[0, n) into out[0, OutputLength(n)). REQUIRES: the ranges do not overlap.
-  void Process(const float* in, size_t n, float* out) const;
-  std::vector<float> Process(const std::vector<float>& in) const;
-  // Several channels of n samples each: in[c][0, n) -> out[c][0, OutputLength(n)). Faster per
-  // channel than Process (channels are filtered 8 at a time); use it for whole ECGs.
-  void ProcessChannels(const float* const* in, size_t channels, size_t n, float* const* out) const;
+    // Resamples in[0, n) into out[0, OutputLength(n)). REQUIRES: the ranges do not overlap.
+    void Process(const float* in, size_t n, float* out) const;
+    std::vector<float> Process(const std::vector<float>& in) const;
+    // Several channels of n samples each: in[c][0, n) -> out[c][0, OutputLength(n)). Faster per
+    // channel than Process (channels are filtered 8 at a time); use it for whole ECGs.
+    void ProcessChannels(const float* const* in, size_t channels, size_t n,
+                         float* const* out) const;
 
- private:
-  double in_rate_hz_;
-  double out_rate_hz_;
-  std::shared_ptr<const FilterBank> bank_;  // null when the rates are equal
-};
+   private:
+    double in_rate_hz_;
+    double out_rate_hz_;
+    bool halfband_ = false;                   // 2:1 with the default options (waveform/halfband.h)
+    std::shared_ptr<const FilterBank> bank_;  // null when the rates are equal or halfband_
+  };
 
-// Convenience: one channel, one call (looks up the cached bank each time).
-std::vector<float> Resample(const std::vector<float>& in, double in_rate_hz, double out_rate_hz,
-                            const ResampleOptions& options = {});
+  // Convenience: one channel, one call (looks up the cached bank each time).
+  std::vector<float> Resample(const std::vector<float>& in, double in_rate_hz, double out_rate_hz,
+                              const ResampleOptions& options = {});
 
 }  // namespace ecg

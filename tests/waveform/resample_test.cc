@@ -115,7 +115,8 @@ TEST(Resampler, SinesAboveTheNewNyquistFrequencyAreAttenuatedByFiftyDecibels) {
 TEST(Resampler, KernelsStayShortForTheCommonEcgRates) {
   EXPECT_EQ(Resampler(250, 500).taps_per_output(), 16u);
   EXPECT_EQ(Resampler(100, 500).taps_per_output(), 16u);
-  EXPECT_EQ(Resampler(1000, 500).taps_per_output(), 32u);
+  EXPECT_EQ(Resampler(1000, 500).taps_per_output(), 25u);  // half-band
+  EXPECT_EQ(Resampler(1000, 500, {8, 0.8, 5.65}).taps_per_output(), 32u);
 }
 
 TEST(Resampler, ConcurrentUseGivesTheSameResultAsSequentialUse) {
@@ -147,7 +148,14 @@ TEST(Resampler, TwelveChannelsAtOnceMatchOneChannelAtATime) {
 }
 
 TEST(Resampler, ShortSignalsAreHandledWithoutReadingOutOfRange) {
-  EXPECT_EQ(Resample({5.0f}, 1000, 500), std::vector<float>({5.0f}));
+  const auto one = Resample({5.0f}, 1000, 500);  // half-band path
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_NEAR(one[0], 5.0f, 1e-5f);
+  for (size_t n : {2, 3, 17, 31, 47, 49}) {  // around the half-band's 24-sample reach
+    const auto y = Resample(std::vector<float>(n, -7.0f), 1000, 500);
+    ASSERT_EQ(y.size(), (n + 1) / 2);
+    for (float v : y) EXPECT_NEAR(v, -7.0f, 1e-5f) << n;
+  }
   const auto y = Resample({1.0f, 3.0f}, 100, 500);
   ASSERT_EQ(y.size(), 10u);
   // Within the range of the signal and its one-step reflections (-1 and 5).

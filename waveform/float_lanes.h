@@ -1,0 +1,53 @@
+// Eight floats processed as one value (GCC/Clang vector extension), for the resamplers' hot loops
+// (internal to waveform/: resample.cc, halfband.cc). Arithmetic on Lanes is element-wise; GCC
+// lowers it to AVX2 or to pairs of SSE instructions. ECG_MULTIVERSION compiles a function twice
+// (AVX2 and baseline x86-64) and picks one at run time; neither enables FMA, so both give
+// bit-identical results for a fixed summation order. Lanes is under-aligned on purpose (it is
+// loaded from and stored to std::vector<float> storage through Load/Store); GCC lets vector types
+// alias their element type.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ECG_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define ECG_MULTIVERSION
+#endif
+
+namespace ecg {
+
+constexpr size_t kLanes = 8;
+
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(alignof(float))));
+
+inline void Load(Lanes& v, const float* p) {
+  std::memcpy(&v, p, sizeof(v));
+}
+
+inline void Store(float* p, const Lanes& v) {
+  std::memcpy(p, &v, sizeof(v));
+}
+
+// Transposes an 8 x 8 block in place (rows become columns): three rounds of shuffles instead
+// of 64 scalar moves.
+inline void Transpose8(Lanes r[kLanes]) {
+  Lanes t[kLanes], u[kLanes];
+  for (size_t i = 0; i < kLanes; i += 2) {
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (size_t i = 0; i < kLanes; i += 4) {
+    u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
+}  // namespace ecg

@@ -1,0 +1,24 @@
+// 2:1 decimation by a half-band low-pass filter: the Resampler's path for 2:1 with the default
+// options (1000 -> 500 Hz, the commonest decimation of ECG archives). Internal to waveform/.
+//
+// The filter is a Kaiser-windowed sinc (beta 5.65) with its cutoff at the output Nyquist
+// frequency and a half-width of 24 input samples: 47 taps, symmetric, every other one zero, so an
+// output costs 25 taps (13 multiplications after folding the symmetric pairs) against 32 for the
+// general polyphase bank. Unit DC gain. Response: within 0.06% up to 0.55 x the output Nyquist
+// frequency, -6 dB at it, below -58 dB from 1.15 x it (tests/waveform/resample_test.cc checks the
+// Resampler's specification on it). Output j lies at input position 2j (no delay); there are
+// round(n / 2) outputs; beyond the ends the input is extended as waveform/edge_extension.h says.
+// Channels are filtered one at a time, eight outputs per vector. Pure, thread-safe.
+#pragma once
+
+#include <cstddef>
+
+namespace ecg {
+
+// Non-zero taps per output.
+constexpr size_t kHalfbandTaps = 25;
+
+// in[c][0, n) -> out[c][0, (n + 1) / 2) for c < channels. REQUIRES n >= 1, no overlap.
+void HalfbandDecimate(const float* const* in, size_t channels, size_t n, float* const* out);
+
+}  // namespace ecg
