@@ -8,7 +8,8 @@
 // plugin then loads and does nothing). Any other key that is present must have the right type and
 // range; otherwise it throws Error::InvalidArgument whose message names the key ("Ecg.Threads
 // must be an integer from 1 to 16"). Keys it does not know are returned in unknown_keys so that
-// the caller can warn about them (later sections such as "Training" are added by later issues).
+// the caller can warn about them. The "Training" object is checked key by key as well (an
+// unknown key inside it is an error naming it).
 // Pure function of its input; thread-safe.
 #pragma once
 
@@ -20,6 +21,24 @@
 #include <nlohmann/json.hpp>
 
 namespace ecg::plugin {
+
+// "Training": the nightly training (docs/admin.md, plugin/training_supervisor.h).
+struct TrainingSettings {
+  // Local time of the daily run, minutes after midnight; nullopt: "disabled" (runs only when
+  // POST /ecg/training/run asks).
+  std::optional<int> schedule_minute = 2 * 60;
+  // true: the plugin starts the worker process itself ("local"); false: an `orthanc-ecg
+  // worker` elsewhere claims the runs ("external").
+  bool local_worker = true;
+  // LibTorch device of the local worker: "auto", "cpu" or "cuda:N".
+  std::string device = "auto";
+  // Training configuration file of the local worker; empty: the built-in defaults.
+  std::string config_file;
+  // The `orthanc-ecg` executable the local worker runs (searched on PATH without a '/').
+  std::string worker_path = "orthanc-ecg";
+  // A running run whose worker has not sent a heartbeat for this long is marked failed.
+  double heartbeat_timeout_s = 120;
+};
 
 struct PluginConfig {
   // libpq URI of the store. Required. May hold a password: never logged.
@@ -40,6 +59,8 @@ struct PluginConfig {
   // Period of the change-log poll when no change notification arrives (a safety net; new
   // instances wake the reader at once).
   double poll_interval_s = 1.0;
+  // "Training" settings.
+  TrainingSettings training;
   // Keys of the section this version does not know (reported as warnings, not errors).
   std::vector<std::string> unknown_keys;
 };

@@ -3,6 +3,7 @@
 #include "plugin/ecg_json.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/rest.h"
+#include "plugin/routes_training.h"
 
 namespace ecg::plugin {
 namespace {
@@ -111,6 +112,7 @@ void RegisterRoutes(PluginServices* services) {
   for (const Route& route : kRoutes) {
     OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), route.pattern, route.callback);
   }
+  RegisterTrainingRoutes(services);
 }
 
 }  // namespace ecg::plugin

@@ -17,6 +17,7 @@
 
 #include "plugin/ingester.h"
 #include "plugin/plugin_config.h"
+#include "plugin/training_supervisor.h"
 #include "storage/ecg_store.h"
 
 namespace ecg::plugin {
@@ -25,6 +26,7 @@ struct PluginServices {
   PluginConfig config;
   std::shared_ptr<EcgStore> store;
   std::unique_ptr<Ingester> ingester;
+  std::unique_ptr<TrainingSupervisor> training;  // plugin/routes_training.h
 };
 
 void RegisterRoutes(PluginServices* services);
