@@ -45,8 +45,10 @@ OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginRes
     switch (change) {
       case OrthancPluginChangeType_OrthancStarted:
         ingester.Start();
+        g_services->search->Start();
         break;
       case OrthancPluginChangeType_OrthancStopped:
+        g_services->search->Stop();
         ingester.Stop();
         break;
       case OrthancPluginChangeType_NewInstance:
@@ -84,6 +86,9 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   options.acquire_timeout = std::chrono::milliseconds(10000);
   services->store = std::make_shared<ecg::EcgStore>(options);
   services->ingester = std::make_unique<Ingester>(config, services->store);
+  ecg::plugin::SearchServiceOptions search;
+  search.data_directory = config.data_directory;
+  services->search = std::make_unique<ecg::plugin::SearchService>(search, services->store);
   return services;
 }
 
@@ -136,6 +141,7 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* contex
 
 ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
   try {
+    if (g_services) g_services->search->Stop();
     if (g_services) g_services->ingester->Stop();
     g_services.reset();
   } catch (...) {

@@ -3,6 +3,7 @@
 #include "plugin/ecg_json.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/rest.h"
+#include "plugin/routes_search.h"
 #include "plugin/routes_training.h"
 
 namespace ecg::plugin {
@@ -44,6 +45,7 @@ RestAnswer HandleStatus(const RestRequest&) {
     status["ecgs"] = status["patients"] = status["errors"] = nullptr;
     status["database"] = e.what();
   }
+  status["search"] = SearchStatusJson(g_services);
   return RestAnswer::Json(status);
 }
 
@@ -112,6 +114,7 @@ void RegisterRoutes(PluginServices* services) {
   for (const Route& route : kRoutes) {
     OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), route.pattern, route.callback);
   }
+  RegisterSearchRoutes(services);
   RegisterTrainingRoutes(services);
 }
 

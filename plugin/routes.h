@@ -7,7 +7,8 @@
 //   GET  /ecg/errors                                ingest errors (?limit=1..1000&offset=N)
 //   POST /ecg/reindex                               re-ingest every instance Orthanc holds
 //
-// Later routes (similar, search, identity, training runs, models) join the same table.
+// The search routes (similar, search, identity) are in plugin/routes_search.h, registered here.
+// The training routes (runs, models) are in plugin/routes_training.h, registered here too.
 // RegisterRoutes() must be called once from OrthancPluginInitialize; `services` must outlive
 // Orthanc's REST server (it is released in OrthancPluginFinalize). Handlers are thread-safe:
 // they only call the store (thread-safe) and the ingester's thread-safe methods.
@@ -17,6 +18,7 @@
 
 #include "plugin/ingester.h"
 #include "plugin/plugin_config.h"
+#include "plugin/search_service.h"
 #include "plugin/training_supervisor.h"
 #include "storage/ecg_store.h"
 
@@ -26,6 +28,7 @@ struct PluginServices {
   PluginConfig config;
   std::shared_ptr<EcgStore> store;
   std::unique_ptr<Ingester> ingester;
+  std::unique_ptr<SearchService> search;         // plugin/routes_search.h
   std::unique_ptr<TrainingSupervisor> training;  // plugin/routes_training.h
 };
 

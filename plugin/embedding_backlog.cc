@@ -1,0 +1,79 @@
+#include "plugin/embedding_backlog.h"
+
+#include <spdlog/spdlog.h>
+
+#include "waveform/error.h"
+
+namespace ecg::plugin {
+namespace {
+
+std::vector<float> Row(const torch::Tensor& matrix, int64_t row) {
+  const torch::Tensor r = matrix[row].contiguous().to(torch::kFloat);
+  return std::vector<float>(r.data_ptr<float>(), r.data_ptr<float>() + r.numel());
+}
+
+}  // namespace
+
+std::vector<int64_t> EmbeddingBacklog::PendingKeys(size_t batch) {
+  std::vector<int64_t> keys;
+  for (int64_t key : store_.EcgsWithoutEmbedding(served_.model_id, batch + failed_.size())) {
+    if (keys.size() == batch) break;
+    if (failed_.count(key) == 0) keys.push_back(key);
+  }
+  return keys;
+}
+
+void EmbeddingBacklog::EmbedOneByOne(const std::vector<EcgRow>& rows,
+                                     const std::vector<EcgSignal>& signals,
+                                     std::vector<Embedding>* embeddings) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    try {
+      embeddings->push_back(
+          {rows[i].ecg_key, rows[i].patient_key, served_.embedder->Embed(signals[i])});
+    } catch (const std::exception& e) {
+      spdlog::warn("ECG {} (instance {}) cannot be embedded with model {}: {}", rows[i].ecg_key,
+                   rows[i].orthanc.instance, served_.model_id, e.what());
+      failed_.insert(rows[i].ecg_key);
+    }
+  }
+}
+
+size_t EmbeddingBacklog::EmbedBatch(size_t batch) {
+  const std::vector<int64_t> keys = PendingKeys(batch);
+  if (keys.empty()) return 0;
+  std::vector<EcgRow> rows;
+  std::vector<EcgSignal> signals;
+  for (EcgRow& row : store_.FindEcgsByKeys(keys)) {
+    std::optional<EcgSignal> signal = store_.LoadSignal(row.ecg_key);
+    if (!signal) continue;  // deleted meanwhile
+    rows.push_back(std::move(row));
+    signals.push_back(std::move(*signal));
+  }
+  std::vector<Embedding> embeddings;
+  try {
+    std::vector<const EcgSignal*> inputs;
+    for (const EcgSignal& signal : signals) inputs.push_back(&signal);
+    const torch::Tensor matrix = served_.embedder->EmbedBatch(inputs);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      embeddings.push_back({rows[i].ecg_key, rows[i].patient_key, Row(matrix, int64_t(i))});
+    }
+  } catch (const std::exception&) {
+    embeddings.clear();
+    EmbedOneByOne(rows, signals, &embeddings);  // find and skip the ECG that fails
+  }
+  if (!embeddings.empty()) store_.WriteEmbeddings(served_.model_id, embeddings);
+
+  std::vector<EcgRow> embedded_rows;
+  std::vector<float> vectors;
+  size_t next = 0;
+  for (const EcgRow& row : rows) {
+    if (next == embeddings.size() || embeddings[next].ecg_key != row.ecg_key) continue;
+    embedded_rows.push_back(row);
+    vectors.insert(vectors.end(), embeddings[next].vector.begin(), embeddings[next].vector.end());
+    ++next;
+  }
+  if (!embedded_rows.empty()) served_.index->Add(IndexEntries(embedded_rows), vectors);
+  return keys.size();
+}
+
+}  // namespace ecg::plugin

@@ -1,0 +1,190 @@
+#include "plugin/search_service.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "plugin/embedding_backlog.h"
+#include "plugin/thread_priority.h"
+#include "waveform/error.h"
+
+namespace ecg::plugin {
+namespace {
+
+std::chrono::milliseconds Ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+}  // namespace
+
+SearchService::SearchService(SearchServiceOptions options, std::shared_ptr<EcgStore> store)
+    : options_(std::move(options)), store_(std::move(store)) {
+  status_.state = "stopped";
+}
+
+SearchService::~SearchService() {
+  Stop();
+}
+
+void SearchService::Start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  SetState("no trained model");
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void SearchService::Stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  SetState("stopped");
+}
+
+void SearchService::CheckModelNow() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    check_model_now_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::shared_ptr<const ServedModel> SearchService::Current() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return current_;
+}
+
+SearchStatus SearchService::Status() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SearchStatus status = status_;
+  if (current_) {
+    status.model_id = current_->model_id;
+    status.model_name = current_->name;
+    status.index_size = current_->index->size();
+    status.approximate = current_->index->approximate();
+  }
+  return status;
+}
+
+void SearchService::Loop() {
+  LowerCurrentThreadPriority();
+  while (!stopping_) {
+    try {
+      Iteration();
+      SetError("");
+    } catch (const std::exception& e) {
+      spdlog::warn("search service: {}", e.what());
+      SetError(e.what());
+      Wait(std::chrono::seconds(1));
+    }
+  }
+  try {
+    MaintainIndex(/*force_save=*/true);
+  } catch (const std::exception& e) {
+    spdlog::warn("search service: saving the index at stop: {}", e.what());
+  }
+}
+
+void SearchService::Iteration() {
+  bool check_model = Clock::now() >= next_model_check_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    check_model = check_model || check_model_now_;
+    check_model_now_ = false;
+  }
+  if (check_model) {
+    next_model_check_ = Clock::now() + Ms(options_.model_check_interval_s);
+    FollowActiveModel();
+  }
+  if (!backlog_) return Wait(Ms(options_.model_check_interval_s));
+  const Clock::time_point poll_start = Clock::now();
+  const bool more = EmbedPending();
+  MaintainIndex(/*force_save=*/false);
+  if (more) return;
+  const auto poll =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - poll_start);
+  Wait(std::max(Ms(options_.poll_interval_s), 10 * poll));
+}
+
+void SearchService::FollowActiveModel() {
+  const std::optional<ModelInfo> active = store_->ActiveModel();
+  const std::shared_ptr<const ServedModel> current = Current();
+  if (active && current && active->model_id == current->model_id) return;
+  if (!active) {
+    if (current) spdlog::warn("no active model any more: search is off");
+    MaintainIndex(/*force_save=*/true);
+    backlog_.reset();
+    std::lock_guard<std::mutex> lock(mutex_);
+    current_.reset();
+    status_.state = "no trained model";
+    return;
+  }
+  SwitchTo(*active);
+}
+
+void SearchService::SwitchTo(const ModelInfo& info) {
+  MaintainIndex(/*force_save=*/true);  // the old model's index, before it is dropped
+  SetState("loading model " + std::to_string(info.model_id));
+  spdlog::info("search: loading model {} ({})", info.model_id, info.name);
+  std::shared_ptr<ServedModel> next = LoadServedModel(*store_, info, options_.data_directory);
+  auto backlog = std::make_unique<EmbeddingBacklog>(*store_, *next);
+  size_t embedded = 0;
+  for (size_t n; !stopping_ && (n = backlog->EmbedBatch(options_.embed_batch)) > 0;) embedded += n;
+  if (stopping_) return;
+  next->index->Save(next->index_path);
+  last_save_ = Clock::now();
+  index_dirty_ = false;
+  backlog_ = std::move(backlog);  // refers to *next, which current_ keeps alive
+  std::lock_guard<std::mutex> lock(mutex_);
+  current_ = std::move(next);
+  status_.state = "ready";
+  spdlog::info("search: serving model {} ({} ECGs indexed, {} embedded on switching)",
+               info.model_id, current_->index->size(), embedded);
+}
+
+bool SearchService::EmbedPending() {
+  const size_t handled = backlog_->EmbedBatch(options_.embed_batch);
+  if (handled > 0) index_dirty_ = true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.embedding_failures = backlog_->failed();
+  return handled == options_.embed_batch;
+}
+
+void SearchService::MaintainIndex(bool force_save) {
+  const std::shared_ptr<const ServedModel> served = Current();
+  if (!served) return;
+  if (served->index->NeedsRebuild()) {
+    spdlog::info("search: rebuilding the index of model {} ({} ECGs)", served->model_id,
+                 served->index->size());
+    served->index->Rebuild([&](std::vector<IndexedEcg>* ecgs, std::vector<float>* embeddings) {
+      ReadIndexSource(*store_, served->model_id, served->index->dimension(), ecgs, embeddings);
+    });
+    index_dirty_ = true;
+  }
+  const bool due = Clock::now() - last_save_ >= Ms(options_.save_interval_s);
+  if (index_dirty_ && (force_save || due)) {
+    served->index->Save(served->index_path);
+    last_save_ = Clock::now();
+    index_dirty_ = false;
+  }
+}
+
+void SearchService::Wait(std::chrono::milliseconds delay) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, delay, [this] { return stopping_.load() || check_model_now_; });
+}
+
+void SearchService::SetState(const std::string& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.state = state;
+}
+
+void SearchService::SetError(const std::string& error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.last_error = error;
+}
+
+}  // namespace ecg::plugin

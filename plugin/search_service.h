@@ -1,0 +1,116 @@
+// SearchService: the plugin's similar-ECG search, following the store's active model.
+//
+// One background thread, at the lowest CPU priority (plugin/thread_priority.h), so that Orthanc
+// and the ingest path win the cores and the embedder catches up after a burst:
+//   - every options.model_check_interval_s (or at once after CheckModelNow()) it reads
+//     EcgStore::ActiveModel(); when the active id differs from the served one it loads the new
+//     model and its index (plugin/search_model.h), embeds the ECGs that have no embedding for it
+//     yet, and only then swaps model and index together: requests are served by the old pair
+//     until that moment, never by a mix;
+//   - in between it embeds new ECGs (plugin/embedding_backlog.h) batch after batch, polling the
+//     store every options.poll_interval_s when nothing is pending (stretched to 10x the poll's
+//     own duration on a large store, so the poll costs the database at most ~10% of a core);
+//   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
+//     data directory after changes (at most every options.save_interval_s, and at Stop()).
+// Deleted ECGs: the store deletes their embeddings; the index is cleaned lazily, by the request
+// that meets a key the store no longer has (plugin/search_query.h).
+//
+// Lifetime: Start() on OrthancStarted, Stop() on OrthancStopped (joins the thread, saves the
+// index; idempotent). Thread safety: every public method may be called from any thread.
+// Current() returns the served model (nullptr while there is none), which a request keeps
+// alive for as long as it uses it. Errors never escape the thread: they are logged, kept in
+// Status().last_error, and retried at the next iteration.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "plugin/search_model.h"
+#include "storage/ecg_store.h"
+
+namespace ecg::plugin {
+
+struct SearchServiceOptions {
+  // Where the model directories and index files live (the plugin's DataDirectory).
+  std::string data_directory;
+  // How often the active model is checked. Lower: a new model is picked up sooner.
+  double model_check_interval_s = 2.0;
+  // Pause between polls for new ECGs when nothing is pending. Lower: ECGs searchable sooner,
+  // one more cheap query per poll.
+  double poll_interval_s = 0.25;
+  // ECGs embedded per forward pass (memory: about 240 KB of signal per ECG).
+  size_t embed_batch = 32;
+  // Shortest pause between two saves of the index file while ECGs keep arriving.
+  double save_interval_s = 30.0;
+};
+
+struct SearchStatus {
+  std::string state;  // "no trained model", "loading model N", "ready", "stopped"
+  std::optional<int64_t> model_id;
+  std::string model_name;
+  size_t index_size = 0;
+  bool approximate = false;
+  size_t embedding_failures = 0;  // ECGs skipped because they cannot be embedded
+  std::string last_error;         // empty when the last iteration succeeded
+};
+
+class SearchService {
+ public:
+  SearchService(SearchServiceOptions options, std::shared_ptr<EcgStore> store);
+  ~SearchService();
+  SearchService(const SearchService&) = delete;
+  SearchService& operator=(const SearchService&) = delete;
+
+  void Start();
+  void Stop();
+  // Checks the active model at the next iteration instead of waiting for the interval (the
+  // training side calls it when it sees a run finish).
+  void CheckModelNow();
+
+  std::shared_ptr<const ServedModel> Current() const;
+  SearchStatus Status() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  void Loop();
+  void Iteration();
+  void FollowActiveModel();
+  void SwitchTo(const ModelInfo& info);
+  // Embeds one batch for the served model; true when a full batch was found (more may wait).
+  bool EmbedPending();
+  void MaintainIndex(bool force_save);
+  void Wait(std::chrono::milliseconds delay);
+  void SetState(const std::string& state);
+  void SetError(const std::string& error);
+
+  // Constant after construction.
+  const SearchServiceOptions options_;
+  const std::shared_ptr<EcgStore> store_;
+
+  std::thread thread_;  // touched by Start/Stop only
+  std::atomic<bool> stopping_{false};
+
+  // Loop state: used by the thread only.
+  std::unique_ptr<class EmbeddingBacklog> backlog_;
+  Clock::time_point next_model_check_{};
+  Clock::time_point last_save_{};
+  bool index_dirty_ = false;
+  std::chrono::milliseconds poll_delay_{0};
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  // Guarded by mutex_:
+  std::shared_ptr<const ServedModel> current_;
+  bool check_model_now_ = false;
+  SearchStatus status_;
+};
+
+}  // namespace ecg::plugin
