@@ -1,0 +1,134 @@
+// orthanc-ecg worker against a real PostgreSQL (tests/support/postgres_server.h): synthetic
+// patients, the tiny CPU configuration, a few training steps per run.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "storage/ecg_store.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/test_env.h"
+#include "tests/tools/worker_fixture.h"
+
+namespace ecg {
+namespace {
+
+using nlohmann::json;
+using testing::RunCli;
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
+    uri_ = testing::PostgresServer::Shared().CreateDatabase("worker");
+    StoreOptions options;
+    options.connection_uri = uri_;
+    options.migrate = true;
+    store_ = std::make_unique<EcgStore>(options);
+    testing::WriteTinyTrainingConfig(dir_.File("tiny.json"), 8);
+  }
+
+  // Runs `worker --once`; returns its exit status, output in *output.
+  int RunWorker(std::string* output) {
+    return RunCli("worker --once --db '" + uri_ + "' --work-dir " + dir_.File("work") +
+                      " --config " + dir_.File("tiny.json") + " 2>&1",
+                  output);
+  }
+
+  std::string uri_;
+  testing::TempDir dir_;
+  std::unique_ptr<EcgStore> store_;
+};
+
+TEST_F(WorkerTest, ExitsAtOnceWhenNoRunIsQueued) {
+  std::string output;
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+  EXPECT_NE(output.find("{\"run_id\":null}"), std::string::npos) << output;
+}
+
+TEST_F(WorkerTest, AQueuedRunEndsWithANewActiveModelAndEveryEcgEmbedded) {
+  testing::AddSyntheticPatients(*store_, 12, 3, 5);
+  const int64_t run_id = store_->QueueRun("cli");
+  std::string output;
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+
+  const TrainingRun run = *store_->FindRun(run_id);
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason;
+  EXPECT_TRUE(run.promoted) << run.reason;
+  EXPECT_NE(run.reason.find("no active model"), std::string::npos) << run.reason;
+  EXPECT_EQ(run.device, "cpu");
+  EXPECT_EQ(run.ecg_count, 36);
+  ASSERT_TRUE(run.model_id.has_value());
+  const std::optional<ModelInfo> active = store_->ActiveModel();
+  ASSERT_TRUE(active.has_value());
+  EXPECT_EQ(active->model_id, *run.model_id);
+  EXPECT_EQ(json::parse(active->config_json)["embedding_dim"], 256);
+  EXPECT_EQ(store_->CountEmbeddings(*run.model_id), 36);
+
+  const json metrics = json::parse(run.metrics_json);
+  EXPECT_EQ(metrics["export"]["new_ecgs"], 36);
+  EXPECT_EQ(metrics["train"]["steps"], 8);
+  EXPECT_EQ(metrics["embed"]["ecgs"], 36);
+  EXPECT_GT(metrics["heldout"]["patients"].get<int>(), 1);
+  EXPECT_TRUE(metrics["model"]["lead_rmse_mv"].is_number());
+}
+
+TEST_F(WorkerTest, AFailingGateKeepsTheActiveModelAndTheNextExportIsIncremental) {
+  testing::AddSyntheticPatients(*store_, 12, 3, 5);
+  store_->QueueRun("cli");
+  std::string output;
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+  const int64_t first_model = store_->ActiveModel().value().model_id;
+
+  testing::AddSyntheticPatients(*store_, 1, 3, 9, /*first_patient=*/100);
+  const int64_t run_id = store_->QueueRun(
+      "cli", R"({"gate": {"top1_tolerance": -2, "recall_tolerance": -2, "rmse_tolerance": -2}})");
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+
+  const TrainingRun run = *store_->FindRun(run_id);
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason;
+  EXPECT_FALSE(run.promoted);
+  EXPECT_EQ(run.reason.rfind("not promoted: ", 0), 0u) << run.reason;
+  EXPECT_NE(run.reason.find("worse beyond tolerance -2"), std::string::npos) << run.reason;
+  EXPECT_FALSE(run.model_id.has_value());
+  EXPECT_EQ(store_->ActiveModel().value().model_id, first_model);
+  EXPECT_EQ(store_->ListModels().size(), 1u);
+  const json metrics = json::parse(run.metrics_json);
+  EXPECT_EQ(metrics["export"]["new_ecgs"], 3);
+  EXPECT_EQ(metrics["export"]["ecgs"], 39);
+  EXPECT_EQ(metrics["active_model_id"], first_model);
+}
+
+TEST_F(WorkerTest, ACancelRequestDuringTrainingEndsTheRunCancelledWithoutAModel) {
+  testing::AddSyntheticPatients(*store_, 12, 3, 5);
+  testing::WriteTinyTrainingConfig(dir_.File("long.json"), 100000);
+  const int64_t run_id = store_->QueueRun("cli");
+  std::string output;
+  ASSERT_EQ(
+      testing::RunCommand(testing::BinaryPath("orthanc-ecg") + " worker --once --db '" + uri_ +
+                              "' --work-dir " + dir_.File("work") + " --config " +
+                              dir_.File("long.json") + " > " + dir_.File("log") + " 2>&1 & echo $!",
+                          &output),
+      0);
+  const pid_t pid = std::stoi(output);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (store_->FindRun(run_id)->phase != "train" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(store_->FindRun(run_id)->phase, "train");
+  ASSERT_TRUE(store_->RequestCancel(run_id));
+  while (store_->FindRun(run_id)->status == RunStatus::kRunning &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const TrainingRun run = *store_->FindRun(run_id);
+  if (run.status == RunStatus::kRunning) kill(pid, SIGKILL);
+  EXPECT_EQ(run.status, RunStatus::kCancelled) << run.reason;
+  EXPECT_EQ(run.reason, "cancelled by request");
+  EXPECT_FALSE(store_->ActiveModel().has_value());
+}
+
+}  // namespace
+}  // namespace ecg
