@@ -131,6 +131,10 @@ AugmentedBatch Augment(const torch::Tensor& signals_mV, const torch::Tensor& pea
   }
   torch::Tensor out_peaks = peaks.clone();
   if (o.crop_fraction > 0) x = Crop(x, &out_peaks, o.crop_fraction);
+  if (o.beat_dropout > 0) {
+    auto drop = torch::rand(out_peaks.sizes(), opts) < o.beat_dropout;
+    out_peaks = torch::where(drop, torch::full_like(out_peaks, -1), out_peaks);
+  }
   if (o.amplitude_scale > 0) {
     x = x * Uniform({batch, 1, 1}, 1.0 - o.amplitude_scale, 1.0 + o.amplitude_scale, opts);
   }

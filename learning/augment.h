@@ -29,11 +29,13 @@ struct AugmentOptions {
   double baseline_wander_mV = 0.05;  // amplitude of a random 0.05-0.5 Hz sinusoid per lead
   double noise_mV = 0.02;            // Gaussian noise standard deviation
   double time_mask_ratio = 0.0;      // contiguous window of this fraction of T zeroed per lead
+  double beat_dropout = 0.0;         // chance that each R peak is left out of the view's peaks, so
+                                     // its median beat comes from another subset of the beats
 };
 
 struct AugmentedBatch {
   torch::Tensor signals_mV;  // [B, 12, T]
-  torch::Tensor peaks;       // [B, K], peaks inside cropped ends set to -1
+  torch::Tensor peaks;       // [B, K], peaks inside cropped ends or dropped set to -1
 };
 
 // The 8x3 Dower matrix (rows I, II, V1..V6; columns X, Y, Z) and its 3x8 inverse (Edenbrandt).

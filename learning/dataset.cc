@@ -121,9 +121,10 @@ DataSummary EcgDataset::Summary() const {
 PatientSplit EcgDataset::SplitPatients(double validation_fraction, uint64_t seed) const {
   PatientSplit split;
   const auto threshold = static_cast<uint64_t>(validation_fraction * 18446744073709551615.0);
+  const uint64_t purpose_seed = DeriveSeed(seed, kValidationSplitPurpose);
   for (size_t p = 0; p < patients_.size(); ++p) {
     const auto key = static_cast<uint64_t>(entries_[patients_[p].front()].keys.patient_key);
-    (HashU64(key ^ HashU64(seed)) < threshold ? split.validation : split.train).push_back(p);
+    (HashU64(key ^ purpose_seed) < threshold ? split.validation : split.train).push_back(p);
   }
   return split;
 }

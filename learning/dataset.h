@@ -2,8 +2,9 @@
 // memory: only keys are held (about 40 bytes per ECG); samples are read from the files per batch.
 //
 // Patients are grouped by patient_key across all files, their ECGs ordered by acquisition time.
-// SplitPatients puts each patient in train or validation by a hash of (patient_key, seed), so the
-// split is patient-disjoint and stable when data is added. SamplePairs draws distinct patients and
+// SplitPatients puts each patient in train or validation by a hash of (patient_key, a seed derived
+// from seed for this purpose), so the split is patient-disjoint, stable when data is added and
+// independent of the evaluation's splits. SamplePairs draws distinct patients and
 // for each a pair of views: two different ECGs when the patient has several, else the same ECG
 // twice (the objectives augment the views).
 //
@@ -32,6 +33,12 @@
 #include "waveform/ecg_archive.h"
 
 namespace ecg::learning {
+
+// Purposes of the seeded patient splits: each split derives its own seed from (seed, purpose)
+// (waveform/random.h DeriveSeed), so the trainer's validation split and the evaluation's probe
+// split are independent even with the same seed.
+constexpr uint64_t kValidationSplitPurpose = 1;
+constexpr uint64_t kProbeSplitPurpose = 2;
 
 struct EcgBatch {
   torch::Tensor signals_mV;    // [B, 12, window_samples_source] at 500 Hz

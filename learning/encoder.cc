@@ -1,6 +1,7 @@
 #include "learning/encoder.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "learning/beats.h"
 
@@ -69,21 +70,34 @@ EcgEncoderImpl::EcgEncoderImpl(const ModelConfig& config) : config_(config) {
                                 torch::nn::Linear(kLeadCount * beat_samples, config.embedding_dim));
     pooled += config.width * reduced + config.embedding_dim;
   }
-  head_ = register_module("head", torch::nn::Linear(pooled, config.embedding_dim));
+  head_ = register_module("head",
+                          torch::nn::Linear(pooled, config.embedding_dim - config.beat_block_dim));
+  if (config.beat_block_dim > 0) {
+    beat_block_ =
+        register_module("beat_block", BeatBlock(config.input_rate_hz, config.beat_block_dim));
+  }
 }
 
-torch::Tensor EcgEncoderImpl::BeatFeatures(const ModelInput& input) {
-  auto beats = MedianBeats(input.signals_mV, input.peaks, config_.input_rate_hz);
-  return torch::cat({beat_->forward(beats), beat_raw_(beats.flatten(1))}, 1);
+torch::Tensor EcgEncoderImpl::Combine(const torch::Tensor& learned, const torch::Tensor& beats) {
+  auto embedding = F::normalize(learned, F::NormalizeFuncOptions().dim(1));
+  if (!beat_block_) return embedding;
+  const double w = config_.beat_block_weight;
+  return torch::cat({std::sqrt(1.0 - w) * embedding, std::sqrt(w) * beat_block_(beats)}, 1);
 }
 
 EncoderOutput EcgEncoderImpl::forward(const ModelInput& input) {
   auto x = torch::relu(stem_(input.signals_mV));
   for (auto& block : *blocks_) x = block->as<ResidualBlock>()->forward(x);
   std::vector<torch::Tensor> parts = {x.mean(2), std::get<0>(x.max(2))};
-  if (config_.beat_branch) parts.push_back(BeatFeatures(input));
-  auto embedding = F::normalize(head_(torch::cat(parts, 1)), F::NormalizeFuncOptions().dim(1));
-  return {embedding, x};
+  torch::Tensor beats;
+  if (config_.beat_branch || beat_block_) {
+    beats = MedianBeats(input.signals_mV, input.peaks, config_.input_rate_hz);
+  }
+  if (config_.beat_branch) {
+    parts.push_back(beat_->forward(beats));
+    parts.push_back(beat_raw_(beats.flatten(1)));
+  }
+  return {Combine(head_(torch::cat(parts, 1)), beats), x};
 }
 
 MaskedDecoderImpl::MaskedDecoderImpl(int64_t feature_channels, int64_t width, int64_t kernel) {

@@ -3,10 +3,13 @@
 // Encoder: a 1-D residual CNN over the 12 leads at config.input_rate_hz (decimated from the
 // 500 Hz canonical input by an average-pool FIR inside Prepare), plus, when config.beat_branch,
 // an R-aligned median-beat branch (learning/beats.h); global mean+max pooling, a linear layer, and
-// L2 normalisation give the embedding (config.embedding_dim). Heads: a projection head for the
-// contrastive loss, a masked-signal decoder (from the encoder's feature map), a lead-
-// reconstruction decoder (a dilated CNN from config.reconstruction_input_leads to all 12 leads) and
-// a longitudinal head (log time gap and order from a pair of embeddings).
+// L2 normalisation give the embedding (config.embedding_dim). With config.beat_block_dim > 0 the
+// embedding is a hybrid: the learned part (embedding_dim - beat_block_dim dimensions) and the
+// identity block (learning/beat_block.h, fitted statistics) each L2-normalised, weighted by
+// sqrt(1 - beat_block_weight) and sqrt(beat_block_weight), so the whole stays unit-norm. Heads: a
+// projection head for the contrastive loss, a masked-signal decoder (from the encoder's feature
+// map), a lead-reconstruction decoder (a dilated CNN from config.reconstruction_input_leads to all
+// 12 leads) and a longitudinal head (log time gap and order from a pair of embeddings).
 //
 // Submodule names are checkpoint keys: do not rename them. Inputs are in millivolts. Like every
 // torch::nn module, not thread-safe while training; in eval() mode under NoGradGuard, forward
@@ -15,6 +18,7 @@
 
 #include <torch/torch.h>
 
+#include "learning/beat_block.h"
 #include "learning/model_config.h"
 
 namespace ecg::learning {
@@ -46,9 +50,11 @@ class EcgEncoderImpl : public torch::nn::Module {
   explicit EcgEncoderImpl(const ModelConfig& config);
   EncoderOutput forward(const ModelInput& input);
   int64_t feature_channels() const { return feature_channels_; }
+  // The identity block; null when config.beat_block_dim == 0.
+  BeatBlock beat_block() const { return beat_block_; }
 
  private:
-  torch::Tensor BeatFeatures(const ModelInput& input);
+  torch::Tensor Combine(const torch::Tensor& learned, const torch::Tensor& beats);
 
   ModelConfig config_;
   int64_t feature_channels_ = 0;
@@ -57,6 +63,7 @@ class EcgEncoderImpl : public torch::nn::Module {
   torch::nn::Sequential beat_{nullptr};
   torch::nn::Linear beat_raw_{nullptr};
   torch::nn::Linear head_{nullptr};
+  BeatBlock beat_block_{nullptr};
 };
 TORCH_MODULE(EcgEncoder);
 

@@ -217,9 +217,10 @@ struct ProbeSplit {
 ProbeSplit SplitForProbe(const std::vector<EvalEcg>& set, const EvalOptions& o) {
   ProbeSplit split;
   const auto threshold = static_cast<uint64_t>(o.probe_train_fraction * 18446744073709551615.0);
+  const uint64_t purpose_seed = DeriveSeed(o.seed, kProbeSplitPurpose);
   for (size_t i = 0; i < set.size(); ++i) {
     if (!HasAnyClass(set[i])) continue;
-    const uint64_t h = HashU64(static_cast<uint64_t>(set[i].patient_key) ^ HashU64(o.seed));
+    const uint64_t h = HashU64(static_cast<uint64_t>(set[i].patient_key) ^ purpose_seed);
     (h < threshold ? split.train : split.test).push_back(i);
   }
   return split;
@@ -382,6 +383,10 @@ nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
   out["model"] = evaluate(model);
   torch::manual_seed(options.seed);
   EcgModel random(model->config());
+  // Fitted statistics are not weights: the random encoder keeps the model's identity block.
+  if (model->encoder->beat_block()) {
+    random->encoder->beat_block()->CopyFrom(*model->encoder->beat_block());
+  }
   out["random"] = evaluate(random);
   out["median_beat"] = RetrievalAndProbeMetrics(MedianBeatEmbeddings(set), set, options);
   out["median_beat"].update(

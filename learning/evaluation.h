@@ -15,6 +15,8 @@
 //  - linear_auc {"1","10","100"}: logistic regression per superclass (NORM, MI, STTC, CD, HYP) on
 //    standardised embeddings, trained on 1/10/100% of the labelled ECGs of a patient-disjoint 70%
 //    part, macro AUC on the other 30% (1% and 10% averaged over several draws).
+// The random encoder has the model's shape and random weights; an identity block keeps the model's
+// fitted statistics (they are not learned), so "model" vs "random" shows what training adds.
 // Values that cannot be computed (no labels, no repeated patients) are null.
 //
 // Deterministic for a seed. Not thread-safe (uses LibTorch's global generator). Errors:

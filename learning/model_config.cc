@@ -56,6 +56,10 @@ void ModelConfig::Validate() const {
           "lead_decoder_width must be within [4, 1024]");
   Require(lead_decoder_depth >= 1 && lead_decoder_depth <= 12,
           "lead_decoder_depth must be within [1, 12]");
+  Require(beat_block_dim >= 0 && beat_block_dim <= embedding_dim - 8,
+          "beat_block_dim must be within [0, embedding_dim - 8]");
+  Require(beat_block_weight >= 0.0 && beat_block_weight <= 1.0,
+          "beat_block_weight must be within [0, 1]");
 }
 
 ModelConfig ModelConfig::Tiny() {
@@ -88,7 +92,9 @@ nlohmann::json ModelConfig::ToJson() const {
           {"max_beats", max_beats},
           {"reconstruction_input_leads", leads},
           {"lead_decoder_width", lead_decoder_width},
-          {"lead_decoder_depth", lead_decoder_depth}};
+          {"lead_decoder_depth", lead_decoder_depth},
+          {"beat_block_dim", beat_block_dim},
+          {"beat_block_weight", beat_block_weight}};
 }
 
 ModelConfig ModelConfig::FromJson(const nlohmann::json& json) {
@@ -120,6 +126,10 @@ ModelConfig ModelConfig::FromJson(const nlohmann::json& json) {
         c.lead_decoder_width = value.get<int64_t>();
       else if (key == "lead_decoder_depth")
         c.lead_decoder_depth = value.get<int64_t>();
+      else if (key == "beat_block_dim")
+        c.beat_block_dim = value.get<int64_t>();
+      else if (key == "beat_block_weight")
+        c.beat_block_weight = value.get<double>();
       else
         Require(false, "unknown key '" + key + "'");
     }

@@ -1,6 +1,7 @@
 // ModelConfig: the shape of an ECG model (encoder + heads), with defaults, JSON load/save and
 // validation. A model directory stores it as config.json; the same text loads the same shape.
 //
+// Fields added later have defaults, so older config.json files still load.
 // Units: rates in Hz, durations in seconds or milliseconds as named. The model reads canonical
 // ECGs (waveform/canonical.h, 500 Hz, microvolts) and decimates them to input_rate_hz inside.
 // Plain value type, no thread-safety concerns. Errors: FromJson and Validate throw
@@ -32,6 +33,12 @@ struct ModelConfig {
   std::vector<Lead> reconstruction_input_leads = {Lead::kI};  // lead decoder input
   int64_t lead_decoder_width = 64;  // channels of the dilated lead-reconstruction CNN
   int64_t lead_decoder_depth = 6;   // dilated blocks (dilation 1, 2, 4, ...)
+  // Identity block (learning/beat_block.h): the last beat_block_dim dimensions of the embedding
+  // are the median beat, standardised and projected with statistics fitted on the training data
+  // (model buffers); 0 switches it off. beat_block_weight is the block's share of the embedding's
+  // squared norm (the learned part gets the rest), in [0, 1].
+  int64_t beat_block_dim = 0;
+  double beat_block_weight = 0.5;
 
   // Derived sizes.
   int64_t decimation() const { return kModelSourceRate_hz / input_rate_hz; }

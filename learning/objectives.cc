@@ -83,7 +83,8 @@ nlohmann::json ObjectiveOptions::ToJson() const {
             {"amplitude_scale", a.amplitude_scale},
             {"baseline_wander_mV", a.baseline_wander_mV},
             {"noise_mV", a.noise_mV},
-            {"time_mask_ratio", a.time_mask_ratio}}}};
+            {"time_mask_ratio", a.time_mask_ratio},
+            {"beat_dropout", a.beat_dropout}}}};
 }
 
 ObjectiveOptions ObjectiveOptions::FromJson(const nlohmann::json& json) {
@@ -118,6 +119,7 @@ ObjectiveOptions ObjectiveOptions::FromJson(const nlohmann::json& json) {
     o.fingerprint_augment.baseline_wander_mV = a["baseline_wander_mV"].get<double>();
     o.fingerprint_augment.noise_mV = a["noise_mV"].get<double>();
     o.fingerprint_augment.time_mask_ratio = a["time_mask_ratio"].get<double>();
+    o.fingerprint_augment.beat_dropout = a["beat_dropout"].get<double>();
   } catch (const nlohmann::json::exception& e) {
     Require(false, std::string("wrong value type: ") + e.what());
   }
@@ -131,6 +133,8 @@ ObjectiveOptions ObjectiveOptions::FromJson(const nlohmann::json& json) {
           "mask_segment_ratio must be within [0, 1)");
   Require(o.fingerprint_augment.time_mask_ratio >= 0 && o.fingerprint_augment.time_mask_ratio < 1,
           "fingerprint_augment.time_mask_ratio must be within [0, 1)");
+  Require(o.fingerprint_augment.beat_dropout >= 0 && o.fingerprint_augment.beat_dropout < 1,
+          "fingerprint_augment.beat_dropout must be within [0, 1)");
   return o;
 }
 

@@ -169,6 +169,7 @@ Trainer::Trainer(const TrainingConfig& config, EcgDataset& data, std::string out
                      : t.steps;
   torch::manual_seed(t.seed);
   model_ = EcgModel(config_.model);
+  FitBeatBlock(*model_, data_, split_.train);
   model_->to(device_);
   optimizer_ = std::make_unique<torch::optim::AdamW>(
       model_->parameters(),

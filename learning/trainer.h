@@ -6,7 +6,8 @@
 // takes an AdamW step. Randomness (patients, windows, augmentations, masks) is re-seeded from
 // (seed, step) at every step, so a CPU run is deterministic and a resumed run continues exactly as
 // an uninterrupted one would. CUDA when the device says so; on CUDA, mixed precision (bf16
-// autocast) when train.mixed_precision.
+// autocast) when train.mixed_precision. When the model has an identity block
+// (ModelConfig::beat_block_dim), construction fits it on the training patients' ECGs.
 //
 // Checkpoints (model + optimizer + step) go to OUT_DIR.checkpoint every checkpoint_every steps;
 // Resume() continues from there. Run() ends by writing the model directory OUT_DIR

@@ -77,6 +77,20 @@ TEST(Augment, AugmentedViewsKeepTheLimbLeadRelations) {
   EXPECT_GT(RelativeError(out, x), 0.05);  // the views did change
 }
 
+TEST(Augment, BeatDropoutLeavesOutSomePeaksAndKeepsTheSignal) {
+  torch::manual_seed(5);
+  auto x = DeriveLimbLeads(SyntheticBatch()).repeat({8, 1, 1});
+  AugmentOptions dropout = NothingRandom();
+  dropout.beat_dropout = 0.5;
+  auto peaks = torch::arange(100, 1700, 100, torch::kLong).repeat({8, 1});  // 16 peaks per ECG
+  AugmentedBatch out = Augment(x, peaks, 500.0, dropout);
+  const int64_t kept = (out.peaks >= 0).sum().item<int64_t>();
+  EXPECT_GT(kept, 32);  // of 128: about half are kept
+  EXPECT_LT(kept, 96);
+  EXPECT_TRUE(torch::equal(torch::where(out.peaks >= 0, peaks, out.peaks), out.peaks));
+  EXPECT_LT((out.signals_mV - x).abs().max().item<double>(), 1e-5);
+}
+
 TEST(Augment, RotationChangesTheHeartAxisButNotTheSignalEnergyScale) {
   torch::manual_seed(11);
   auto x = DeriveLimbLeads(SyntheticBatch());

@@ -43,9 +43,9 @@ class Training : public ::testing::Test {
 };
 testing::TempDir* Training::dir_ = nullptr;
 
-TEST_F(Training, SixtyStepsBeatTheRandomEncoderOnHeldOutFingerprinting) {
+TEST_F(Training, EightyStepsBeatTheRandomEncoderOnHeldOutFingerprinting) {
   EcgDataset data({dir_->File("train.ecgarch")});
-  TrainingConfig config = TinyConfig(60);
+  TrainingConfig config = TinyConfig(80);
   config.train.log_every = 10;
   Trainer trainer(config, data, dir_->File("model"));
   std::vector<double> fingerprint;
