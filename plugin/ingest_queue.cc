@@ -20,15 +20,19 @@ bool IngestQueue::Push(IngestTask task) {
   return true;
 }
 
-std::optional<IngestTask> IngestQueue::Pop() {
+std::vector<IngestTask> IngestQueue::PopUpTo(size_t max_tasks) {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [&] { return closed_ || !tasks_.empty(); });
-  if (closed_) return std::nullopt;
-  IngestTask task = std::move(tasks_.front());
-  tasks_.pop_front();
-  ++in_progress_;
+  std::vector<IngestTask> batch;
+  if (closed_) return batch;
+  const size_t count = std::min(std::max<size_t>(max_tasks, 1), tasks_.size());
+  for (size_t i = 0; i < count; ++i) {
+    batch.push_back(std::move(tasks_.front()));
+    tasks_.pop_front();
+  }
+  in_progress_ += count;
   changed_.notify_all();
-  return task;
+  return batch;
 }
 
 void IngestQueue::Done(const IngestTask& task) {

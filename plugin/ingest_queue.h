@@ -8,8 +8,12 @@
 // still enumerating instances). A task whose worker gave up (shut-down) is simply never Done():
 // the watermark stays below it and the change is replayed at the next start.
 //
+// Workers take tasks in batches: PopUpTo(n) waits for one task and takes up to n of those queued
+// (fewer, larger store transactions when a burst has queued several).
+//
 // Thread safety: all methods may be called from any thread. Push() blocks while the queue is
-// full and Pop() while it is empty; Close() wakes both (Push then returns false, Pop nullopt).
+// full and PopUpTo() while it is empty; Close() wakes both (Push then returns false, PopUpTo an
+// empty batch).
 #pragma once
 
 #include <chrono>
@@ -18,9 +22,9 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace ecg::plugin {
 
@@ -39,8 +43,9 @@ class IngestQueue {
   IngestQueue& operator=(const IngestQueue&) = delete;
 
   bool Push(IngestTask task);
-  std::optional<IngestTask> Pop();
-  // REQUIRES: task came from Pop() and Done() was not called for it yet.
+  // The oldest tasks, at least one and at most max_tasks (REQUIRES: >= 1); empty once closed.
+  std::vector<IngestTask> PopUpTo(size_t max_tasks);
+  // REQUIRES: task came from PopUpTo() and Done() was not called for it yet.
   void Done(const IngestTask& task);
 
   void Hold(int64_t seq);

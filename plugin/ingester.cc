@@ -1,12 +1,15 @@
 #include "plugin/ingester.h"
 
 #include <algorithm>
+#include <numeric>
+#include <tuple>
 
 #include <spdlog/spdlog.h>
 
 #include "plugin/ingest_pipeline.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/orthanc_changes.h"
+#include "plugin/thread_priority.h"
 #include "waveform/dicom/sop_class.h"
 #include "waveform/error.h"
 
@@ -20,9 +23,32 @@ constexpr milliseconds kCursorSavePeriod{1000};
 constexpr milliseconds kReaderErrorPause{1000};
 constexpr int kConflictRetries = 5;
 constexpr size_t kInstancesPage = 500;
+// Tasks a worker writes in one transaction, at most: enough to make commits rare during a burst,
+// few enough to keep a transaction's ECGs (about 250 KB each, decoded) small in memory.
+constexpr size_t kMaxBatch = 32;
 
 milliseconds Ms(double seconds) {
   return milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// Orders a batch by patient (then SOPInstanceUID), keeping tasks[i] with ecgs[i]: concurrent
+// batches then lock the patients they share in the same order and cannot deadlock on them.
+void SortByPatient(std::vector<const IngestTask*>* tasks, std::vector<IngestedEcg>* ecgs) {
+  auto key = [&](size_t i) {
+    const EcgMetadata& m = (*ecgs)[i].metadata;
+    return std::tie(m.patient_id, m.issuer_of_patient_id, m.sop_instance_uid);
+  };
+  std::vector<size_t> order(tasks->size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+  std::vector<const IngestTask*> sorted_tasks;
+  std::vector<IngestedEcg> sorted_ecgs;
+  for (size_t i : order) {
+    sorted_tasks.push_back((*tasks)[i]);
+    sorted_ecgs.push_back(std::move((*ecgs)[i]));
+  }
+  *tasks = std::move(sorted_tasks);
+  *ecgs = std::move(sorted_ecgs);
 }
 
 }  // namespace
@@ -261,20 +287,34 @@ void Ingester::WaitForWakeUp() {
 // --- workers -----------------------------------------------------------------------------------
 
 void Ingester::WorkerLoop() {
-  while (std::optional<IngestTask> task = queue_.Pop()) {
+  LowerCurrentThreadPriority();
+  for (;;) {
+    const std::vector<IngestTask> tasks = queue_.PopUpTo(kMaxBatch);
+    if (tasks.empty()) return;  // closed
     bool finished = false;
     try {
-      finished = Process(*task);
+      finished = ProcessBatch(tasks);
     } catch (const std::exception& e) {
-      spdlog::error("ingest of instance {} failed unexpectedly: {}", task->instance_id, e.what());
+      spdlog::error("ingest of {} instances from {} on failed unexpectedly: {}", tasks.size(),
+                    tasks.front().instance_id, e.what());
       finished = !stopping_;
     }
-    if (!finished) return;  // stopping: the task stays outstanding and is replayed next start
-    queue_.Done(*task);
+    if (!finished) return;  // stopping: the tasks stay outstanding and are replayed next start
+    for (const IngestTask& task : tasks) queue_.Done(task);
   }
 }
 
-bool Ingester::Process(const IngestTask& task) {
+bool Ingester::ProcessBatch(const std::vector<IngestTask>& tasks) {
+  DecodedBatch batch;
+  for (const IngestTask& task : tasks) {
+    if (!FetchAndDecode(task, &batch)) return false;
+  }
+  if (batch.tasks.empty()) return true;
+  SortByPatient(&batch.tasks, &batch.ecgs);
+  return WriteBatch(batch);
+}
+
+bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
   std::optional<OrthancIds> ids;
   std::optional<std::string> dicom;
   try {
@@ -285,26 +325,45 @@ bool Ingester::Process(const IngestTask& task) {
     return RecordFailure(task, std::string("Orthanc could not provide the file: ") + e.what());
   }
   if (!ids || !dicom) return true;  // deleted meanwhile: nothing to ingest
-
-  IngestedEcg ecg;
   try {
-    ecg = DecodeForStore(*dicom, *ids);
+    batch->ecgs.push_back(DecodeForStore(*dicom, *ids));
   } catch (const std::exception& e) {
     return RecordFailure(task, e.what());
   }
+  batch->tasks.push_back(&task);
+  return true;
+}
+
+bool Ingester::WriteBatch(const DecodedBatch& batch) {
   try {
-    const bool stored = Retry("store an ECG", [&] {
-      store_->UpsertEcg(ecg);
-      if (task.clear_error) store_->ClearIngestError(task.instance_id);
+    const bool stored = Retry("store ECGs", [&] {
+      store_->UpsertEcgs(batch.ecgs);
+      for (const IngestTask* task : batch.tasks) {
+        if (task->clear_error) store_->ClearIngestError(task->instance_id);
+      }
     });
     if (!stored) return false;
   } catch (const Error& e) {
-    return RecordFailure(task, e.what());
+    if (batch.tasks.size() == 1) return RecordFailure(*batch.tasks.front(), e.what());
+    spdlog::warn("a batch of {} ECGs was refused ({}); writing them one by one", batch.tasks.size(),
+                 e.what());
+    return WriteEach(batch);
   }
+  for (const IngestTask* task : batch.tasks) CountIngested(*task);
+  return true;
+}
+
+bool Ingester::WriteEach(const DecodedBatch& batch) {
+  for (size_t i = 0; i < batch.tasks.size(); ++i) {
+    if (!WriteBatch({{batch.tasks[i]}, {batch.ecgs[i]}})) return false;
+  }
+  return true;
+}
+
+void Ingester::CountIngested(const IngestTask& task) {
   ++ingested_;
   latency_sum_ms_ += std::chrono::duration_cast<milliseconds>(Clock::now() - task.seen_at).count();
   ++latency_count_;
-  return true;
 }
 
 bool Ingester::RecordFailure(const IngestTask& task, const std::string& reason) {

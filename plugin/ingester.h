@@ -5,8 +5,11 @@
 //     reader: Orthanc's change log from the persisted cursor; NewInstance of a waveform SOP
 //             class (instance metadata) --> IngestQueue (bounded; when full the reader simply
 //             stops reading: the change log is the backlog)
-//     workers (config.threads): fetch the DICOM, decode, canonicalise (ingest_pipeline.h),
-//             UpsertEcg; an undecodable ECG --> RecordIngestError (reason, Orthanc ID only)
+//     workers (config.threads, at the lowest CPU priority: thread_priority.h): take up to
+//             kMaxBatch queued tasks, fetch each DICOM, decode, canonicalise
+//             (ingest_pipeline.h); an undecodable ECG --> RecordIngestError (reason, Orthanc ID
+//             only); the others --> UpsertEcgs, one transaction per batch, in patient order (two
+//             batches then lock shared patients in the same order)
 //     reader: saves the cursor (IngestQueue::Watermark) at most once a second and at stop.
 //
 // Nothing is lost: at start the reader replays the change log from the saved cursor; with no
@@ -93,9 +96,23 @@ class Ingester {
   bool IsWaveform(const std::string& instance_id);
   void WaitForWakeUp();
 
+  // ECGs decoded by a worker and not yet written; ecgs[i] is tasks[i]'s.
+  struct DecodedBatch {
+    std::vector<const IngestTask*> tasks;
+    std::vector<IngestedEcg> ecgs;
+  };
+
   void WorkerLoop();
-  // False when the worker gave up because the plugin is stopping.
-  bool Process(const IngestTask& task);
+  // Fetches and decodes each task's ECG (recording those that cannot be), then writes the others
+  // in one transaction. False when the worker gave up because the plugin is stopping.
+  bool ProcessBatch(const std::vector<IngestTask>& tasks);
+  // Appends the task's ECG to *batch, or records why there is none. False when stopping.
+  bool FetchAndDecode(const IngestTask& task, DecodedBatch* batch);
+  // One transaction for the whole batch; if the store refuses it, each ECG alone, so that only
+  // the ECGs the store refuses are recorded as errors. False when stopping.
+  bool WriteBatch(const DecodedBatch& batch);
+  bool WriteEach(const DecodedBatch& batch);
+  void CountIngested(const IngestTask& task);
   bool RecordFailure(const IngestTask& task, const std::string& reason);
   // Runs fn until it does not throw Error::Unavailable (or a transient Conflict), with backoff.
   // False when stopping first.

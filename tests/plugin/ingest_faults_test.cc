@@ -15,11 +15,21 @@ namespace {
 
 using nlohmann::json;
 
-// The issue asks for 1,000 ECGs per outage test; 200 keep CI short on two cores and exercise the
-// same paths (the queue of 1,000 is still overrun relative to what a stopped database lets drain).
-constexpr size_t kOutagePatients = 20;
+// The issue's size: 1,000 ECGs per outage test, 2 s long (the same decode, canonicalise and write
+// paths as 10 s ECGs at a fifth of the generation, upload and ingest cost on two cores), generated
+// once per test process and shared by both tests (each has its own Orthanc and database). A queue
+// of 100 makes the reader pause on a full queue during the outage, as a long one would.
+constexpr size_t kOutagePatients = 100;
 constexpr size_t kOutageEcgsPerPatient = 10;
 constexpr int64_t kOutageEcgs = kOutagePatients * kOutageEcgsPerPatient;
+constexpr double kOutageEcgDurationS = 2.0;
+constexpr int kOutageQueueSize = 100;
+
+const std::vector<DicomEcg>& OutageEcgs() {
+  static const std::vector<DicomEcg> ecgs =
+      SyntheticDicomEcgs(kOutagePatients, kOutageEcgsPerPatient, /*seed=*/21, kOutageEcgDurationS);
+  return ecgs;
+}
 
 // A DICOM file written by DCMTK's dump2dcm from a textual dump; throws on failure.
 std::string DumpToDicom(const TempDir& dir, const std::string& name, const std::string& dump) {
@@ -60,34 +70,55 @@ void UploadAll(OrthancServer& orthanc, const std::vector<DicomEcg>& ecgs, size_t
   second.join();
 }
 
+// The ECGs with an undecodable 12-lead ECG instance (no waveform) after every 100th: while the
+// queue drains after an outage, workers take full batches, and these land inside them.
+std::vector<DicomEcg> WithUndecodableInstances(const std::vector<DicomEcg>& ecgs,
+                                               const TempDir& dir, size_t* undecodable) {
+  std::vector<DicomEcg> uploads;
+  for (size_t i = 0; i < ecgs.size(); ++i) {
+    uploads.push_back(ecgs[i]);
+    if (i % 100 != 50) continue;
+    const std::string suffix = "4" + std::to_string(i);
+    uploads.push_back({{},
+                       DumpToDicom(dir, "broken" + suffix,
+                                   InstanceDump("1.2.840.10008.5.1.4.1.1.9.1.1", suffix))});
+    ++*undecodable;
+  }
+  return uploads;
+}
+
 TEST_F(PluginTest, EveryEcgLandsOnceWhenPostgresStopsInTheMiddleOfAnUpload) {
   PostgresServer postgres;  // its own server: the shared one keeps serving other tests
   uri_ = postgres.CreateDatabase("outage");
-  auto orthanc = StartOrthanc(EcgSection(uri_));
-  const std::vector<DicomEcg> ecgs =
-      SyntheticDicomEcgs(kOutagePatients, kOutageEcgsPerPatient, /*seed=*/21);
+  json section = EcgSection(uri_);
+  section["QueueSize"] = kOutageQueueSize;
+  auto orthanc = StartOrthanc(section);
 
-  UploadAll(*orthanc, ecgs, kOutageEcgs / 4, [&] { postgres.Stop(); });
+  size_t undecodable = 0;
+  const std::vector<DicomEcg> uploads = WithUndecodableInstances(OutageEcgs(), dir_, &undecodable);
+
+  UploadAll(*orthanc, uploads, uploads.size() / 4, [&] { postgres.Stop(); });
   const json status = GetJson(orthanc->http(), "/ecg/status");
   EXPECT_NE(status["database"], "ok");
   EXPECT_TRUE(status["ecgs"].is_null());
   EXPECT_EQ(orthanc->http().Get("/system").status, 200);  // Orthanc keeps answering
   postgres.Start();
 
-  ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == kOutageEcgs; }, std::chrono::seconds(90)))
+  ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == kOutageEcgs; }, std::chrono::seconds(180)))
       << CountEcgs() << "\n"
       << orthanc->LogTail();
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_EQ(CountEcgs(), kOutageEcgs);
   EXPECT_EQ(Store().CountPatients(), static_cast<int64_t>(kOutagePatients));
-  EXPECT_EQ(Store().CountIngestErrors(), 0);
+  EXPECT_EQ(Store().CountIngestErrors(), static_cast<int64_t>(undecodable));
   EXPECT_EQ(GetJson(orthanc->http(), "/ecg/status")["database"], "ok");
 }
 
 TEST_F(PluginTest, EveryEcgLandsOnceWhenOrthancRestartsInTheMiddleOfAnUpload) {
-  auto orthanc = StartOrthanc(EcgSection());
-  const std::vector<DicomEcg> ecgs =
-      SyntheticDicomEcgs(kOutagePatients, kOutageEcgsPerPatient, /*seed=*/22);
+  json section = EcgSection();
+  section["QueueSize"] = kOutageQueueSize;
+  auto orthanc = StartOrthanc(section);
+  const std::vector<DicomEcg>& ecgs = OutageEcgs();
   const std::vector<DicomEcg> first_half(ecgs.begin(), ecgs.begin() + kOutageEcgs / 2);
   const std::vector<DicomEcg> second_half(ecgs.begin() + kOutageEcgs / 2, ecgs.end());
 
@@ -95,7 +126,7 @@ TEST_F(PluginTest, EveryEcgLandsOnceWhenOrthancRestartsInTheMiddleOfAnUpload) {
   orthanc->Restart();  // while the first half is still being ingested
   UploadAll(*orthanc, second_half, second_half.size(), [] {});
 
-  ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == kOutageEcgs; }, std::chrono::seconds(90)))
+  ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == kOutageEcgs; }, std::chrono::seconds(180)))
       << CountEcgs() << "\n"
       << orthanc->LogTail();
   std::this_thread::sleep_for(std::chrono::seconds(1));

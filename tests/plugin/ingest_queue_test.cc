@@ -24,8 +24,8 @@ TEST(IngestQueueTest, WatermarkStaysBelowTheOldestUnfinishedTask) {
   IngestQueue queue(4);
   ASSERT_TRUE(queue.Push(Task(5)));
   ASSERT_TRUE(queue.Push(Task(9)));
-  const IngestTask first = *queue.Pop();
-  const IngestTask second = *queue.Pop();
+  const IngestTask first = queue.PopUpTo(1).at(0);
+  const IngestTask second = queue.PopUpTo(1).at(0);
   queue.Done(second);  // seq 9 finishes before seq 5
   EXPECT_EQ(queue.Watermark(12), 4);
   queue.Done(first);
@@ -43,7 +43,7 @@ TEST(IngestQueueTest, AHoldKeepsTheWatermarkBelowItsSeqUntilReleased) {
 TEST(IngestQueueTest, AnAbandonedTaskHoldsTheWatermarkForever) {
   IngestQueue queue(4);
   ASSERT_TRUE(queue.Push(Task(3)));
-  ASSERT_TRUE(queue.Pop().has_value());  // a worker took it and gave up at shut-down
+  ASSERT_EQ(queue.PopUpTo(1).size(), 1u);  // a worker took it and gave up at shut-down
   queue.Close();
   EXPECT_EQ(queue.Watermark(8), 2);
 }
@@ -58,20 +58,38 @@ TEST(IngestQueueTest, PushWaitsForRoomAndCloseWakesEveryone) {
   queue.Close();
   producer.join();
   EXPECT_FALSE(pushed);
-  EXPECT_FALSE(queue.Pop().has_value());
+  EXPECT_TRUE(queue.PopUpTo(1).empty());
 }
 
 TEST(IngestQueueTest, WaitIdleReturnsOnceEveryTaskIsDone) {
   IngestQueue queue(4);
   ASSERT_TRUE(queue.Push(Task(1)));
   std::thread worker([&] {
-    const IngestTask task = *queue.Pop();
+    const IngestTask task = queue.PopUpTo(1).at(0);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     queue.Done(task);
   });
   EXPECT_TRUE(queue.WaitIdle());
   EXPECT_EQ(queue.in_progress(), 0u);
   worker.join();
+}
+
+TEST(IngestQueueTest, ABatchTakesTheOldestQueuedTasksUpToItsSizeWithoutWaitingForMore) {
+  IngestQueue queue(8);
+  for (int64_t seq = 1; seq <= 3; ++seq) ASSERT_TRUE(queue.Push(Task(seq)));
+  const std::vector<IngestTask> first = queue.PopUpTo(2);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].seq, 1);
+  EXPECT_EQ(first[1].seq, 2);
+  const std::vector<IngestTask> rest = queue.PopUpTo(5);  // only one left: no waiting for five
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].seq, 3);
+  EXPECT_EQ(queue.in_progress(), 3u);
+  queue.Done(first[1]);
+  queue.Done(rest[0]);
+  EXPECT_EQ(queue.Watermark(10), 0);  // seq 1 is still being written
+  queue.Done(first[0]);
+  EXPECT_EQ(queue.Watermark(10), 10);
 }
 
 TEST(IngestQueueTest, ACapacityOfZeroIsRefused) {

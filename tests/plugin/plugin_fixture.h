@@ -31,13 +31,15 @@ struct DicomEcg {
   std::string bytes;
 };
 
-// patients x per_patient synthetic 10 s 12-lead ECGs as DICOM files, deterministic in seed.
-inline std::vector<DicomEcg> SyntheticDicomEcgs(size_t patients, size_t per_patient,
-                                                uint64_t seed) {
+// patients x per_patient synthetic 12-lead ECGs of duration_s as DICOM files, deterministic in
+// seed.
+inline std::vector<DicomEcg> SyntheticDicomEcgs(size_t patients, size_t per_patient, uint64_t seed,
+                                                double duration_s = 10.0) {
   SynthOptions options;
   options.patients = patients;
   options.ecgs_per_patient = per_patient;
   options.seed = seed;
+  options.duration_s = duration_s;
   std::vector<DicomEcg> files;
   for (const SyntheticEcg& ecg : SynthesiseCohort(options)) {
     const std::vector<uint8_t> bytes = dicom::EncodeEcg(ecg.metadata, ecg.signal);
