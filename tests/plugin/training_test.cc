@@ -1,0 +1,126 @@
+// The nightly training from the plugin's side, with a real PostgreSQL, a real Orthanc loading the
+// built plugin and its local worker (the built orthanc-ecg, tiny CPU configuration): a triggered
+// run ends with a new active model that search answers from, a second trigger meanwhile is
+// refused, and a killed worker fails its run and leaves the active model alone. ECGs are written
+// straight into the store (tests/tools/worker_fixture.h) to keep the runs short.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "tests/plugin/plugin_fixture.h"
+#include "tests/tools/worker_fixture.h"
+
+namespace ecg::testing {
+namespace {
+
+using nlohmann::json;
+
+class TrainingTest : public PluginTest {
+ protected:
+  void SetUp() override {
+    PluginTest::SetUp();
+    if (IsSkipped()) return;
+    Store().Migrate();
+    AddSyntheticPatients(Store(), 12, 3, 21);
+  }
+
+  json Section(int64_t steps) {
+    WriteTinyTrainingConfig(dir_.File("tiny.json"), steps);
+    json section = EcgSection();
+    section["Training"] = {{"Schedule", "disabled"},
+                           {"Worker", "local"},
+                           {"Device", "cpu"},
+                           {"Config", dir_.File("tiny.json")},
+                           {"WorkerPath", BinaryPath("orthanc-ecg")},
+                           {"HeartbeatTimeoutSeconds", 10}};
+    return section;
+  }
+
+  TrainingRun WaitForEnd(int64_t run_id, std::chrono::seconds timeout) {
+    WaitUntil(
+        [&] {
+          const RunStatus s = Store().FindRun(run_id)->status;
+          return s != RunStatus::kQueued && s != RunStatus::kRunning;
+        },
+        timeout);
+    return *Store().FindRun(run_id);
+  }
+
+  // The State of the Orthanc job of type OrthancEcgTraining, "" while there is none.
+  static std::string TrainingJobState(HttpClient& http) {
+    const json jobs = GetJson(http, "/jobs?expand");
+    for (const json& job : jobs) {
+      if (job.value("Type", "") == "OrthancEcgTraining") return job.value("State", "");
+    }
+    return "";
+  }
+};
+
+TEST_F(TrainingTest, ATriggeredRunEndsWithANewActiveModelThatSearchAnswersFrom) {
+  auto orthanc = StartOrthanc(Section(8));
+  HttpClient& http = orthanc->http();
+  const HttpResponse queued = http.Post("/ecg/training/run", "");
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  const int64_t run_id = json::parse(queued.body)["run_id"];
+
+  const HttpResponse second = http.Post("/ecg/training/run", "");
+  EXPECT_EQ(second.status, 409);
+  EXPECT_NE(second.body.find("a training run is already queued or running (run " +
+                             std::to_string(run_id)),
+            std::string::npos)
+      << second.body;
+  EXPECT_TRUE(WaitUntil([&] { return !TrainingJobState(http).empty(); }));
+
+  const TrainingRun run = WaitForEnd(run_id, std::chrono::seconds(240));
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason << orthanc->LogTail();
+  ASSERT_TRUE(run.promoted) << run.reason;
+  EXPECT_EQ(run.worker.rfind("local@", 0), 0u);
+
+  const json models = GetJson(http, "/ecg/models");
+  EXPECT_EQ(models["active_model_id"], *run.model_id);
+  const json runs = GetJson(http, "/ecg/training/runs");
+  EXPECT_EQ(runs["runs"][0]["run_id"], run_id);
+  EXPECT_EQ(runs["runs"][0]["promoted"], true);
+  EXPECT_EQ(runs["runs"][0]["device"], "cpu");
+  EXPECT_EQ(runs["runs"][0]["ecg_count"], 36);
+  EXPECT_TRUE(runs["runs"][0]["metrics"]["model"]["fingerprint_top1"].is_number());
+  EXPECT_TRUE(WaitUntil([&] { return TrainingJobState(http) == "Success"; }));
+
+  const std::string instance = SyntheticOrthancId(21, 0, 0, 1);
+  json similar;
+  EXPECT_TRUE(WaitUntil([&] {
+    const HttpResponse r = http.Get("/ecg/ecgs/" + instance + "/similar?k=3");
+    if (r.status != 200) return false;
+    similar = json::parse(r.body);
+    return similar["model_id"] == *run.model_id;
+  }));
+  EXPECT_EQ(similar["similar"].size(), 3u) << similar.dump();
+}
+
+TEST_F(TrainingTest, AKilledWorkerFailsItsRunAndLeavesNoNewActiveModel) {
+  auto orthanc = StartOrthanc(Section(100000));
+  HttpClient& http = orthanc->http();
+  const HttpResponse queued = http.Post("/ecg/training/run", "");
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  const int64_t run_id = json::parse(queued.body)["run_id"];
+
+  int64_t pid = 0;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const TrainingRun run = *Store().FindRun(run_id);
+        const json progress = json::parse(run.progress_json);
+        pid = progress.value("pid", int64_t{0});
+        return run.phase == "train" && pid > 0;
+      },
+      std::chrono::seconds(120)))
+      << orthanc->LogTail();
+  ASSERT_EQ(kill(static_cast<pid_t>(pid), SIGKILL), 0);
+
+  const TrainingRun run = WaitForEnd(run_id, std::chrono::seconds(30));
+  EXPECT_EQ(run.status, RunStatus::kFailed);
+  EXPECT_NE(run.reason.find("was killed by signal 9"), std::string::npos) << run.reason;
+  EXPECT_FALSE(Store().ActiveModel().has_value());
+  EXPECT_TRUE(WaitUntil([&] { return TrainingJobState(http) == "Failure"; }));
+}
+
+}  // namespace
+}  // namespace ecg::testing
