@@ -46,8 +46,10 @@ OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginRes
       case OrthancPluginChangeType_OrthancStarted:
         ingester.Start();
         g_services->search->Start();
+        g_services->training->Start();
         break;
       case OrthancPluginChangeType_OrthancStopped:
+        g_services->training->Stop();
         g_services->search->Stop();
         ingester.Stop();
         break;
@@ -89,6 +91,13 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   ecg::plugin::SearchServiceOptions search;
   search.data_directory = config.data_directory;
   services->search = std::make_unique<ecg::plugin::SearchService>(search, services->store);
+  ecg::plugin::TrainingSupervisorOptions training;
+  training.settings = config.training;
+  training.connection_uri = config.connection_uri;
+  training.data_directory = config.data_directory;
+  ecg::plugin::SearchService* search_service = services->search.get();
+  training.on_run_finished = [search_service] { search_service->CheckModelNow(); };
+  services->training = std::make_unique<ecg::plugin::TrainingSupervisor>(training, services->store);
   return services;
 }
 
@@ -141,6 +150,7 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* contex
 
 ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
   try {
+    if (g_services) g_services->training->Stop();
     if (g_services) g_services->search->Stop();
     if (g_services) g_services->ingester->Stop();
     g_services.reset();

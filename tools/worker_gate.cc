@@ -129,7 +129,7 @@ GateDecision CompareWithRandom(const json& candidate, const json& random,
     Append(&reason, std::string(metric.key) + " " + Format(*ours) + " vs random " +
                         Format(*theirs) +
                         (better ? " (better)"
-                         : ok   ? " (equal)"
+                         : ok   ? " (within tolerance)"
                                 : " (worse)"));
   }
   GateDecision decision;
