@@ -1,7 +1,7 @@
 // routes_search: the similar-ECG search routes (docs/admin.md), registered by RegisterRoutes.
 //
 //   GET  /ecg/ecgs/{orthancInstanceId}/similar?k=&scope=&before=   the nearest stored ECGs
-//   POST /ecg/search?k=&before=   (body: a DICOM ECG)              the same for an unstored ECG
+//   POST /ecg/search              (body: a DICOM ECG)              the same for an unstored ECG
 //   GET  /ecg/ecgs/{orthancInstanceId}/identity                    wrong-patient check
 //
 // Each answers 503 with a message while no trained model is served, 400 for a bad argument
