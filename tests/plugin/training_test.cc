@@ -1,7 +1,8 @@
 // The nightly training from the plugin's side, with a real PostgreSQL, a real Orthanc loading the
 // built plugin and its local worker (the built orthanc-ecg, tiny CPU configuration): a triggered
 // run ends with a new active model that search answers from, a second trigger meanwhile is
-// refused, and a killed worker fails its run and leaves the active model alone. ECGs are written
+// refused, a killed worker fails its run and leaves the active model alone, and Orthanc stopped
+// during a run stops its local worker and leaves the run interrupted. ECGs are written
 // straight into the store (tests/tools/worker_fixture.h) to keep the runs short.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -120,6 +121,30 @@ TEST_F(TrainingTest, AKilledWorkerFailsItsRunAndLeavesNoNewActiveModel) {
   EXPECT_NE(run.reason.find("was killed by signal 9"), std::string::npos) << run.reason;
   EXPECT_FALSE(Store().ActiveModel().has_value());
   EXPECT_TRUE(WaitUntil([&] { return TrainingJobState(http) == "Failure"; }));
+}
+
+TEST_F(TrainingTest, OrthancStoppedDuringALocalRunStopsTheWorkerAndTheRunEndsInterrupted) {
+  auto orthanc = StartOrthanc(Section(100000));
+  const HttpResponse queued = orthanc->http().Post("/ecg/training/run", "");
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  const int64_t run_id = json::parse(queued.body)["run_id"];
+  int64_t pid = 0;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const TrainingRun run = *Store().FindRun(run_id);
+        pid = json::parse(run.progress_json).value("pid", int64_t{0});
+        return run.phase == "train" && pid > 0;
+      },
+      std::chrono::seconds(120)))
+      << orthanc->LogTail();
+
+  orthanc->Stop();
+  EXPECT_TRUE(WaitUntil([&] { return kill(static_cast<pid_t>(pid), 0) != 0; }));
+  const TrainingRun run = WaitForEnd(run_id, std::chrono::seconds(30));
+  EXPECT_EQ(run.status, RunStatus::kInterrupted) << run.reason;
+  orthanc->Start();
+  EXPECT_EQ(Store().FindRun(run_id)->status, RunStatus::kInterrupted);
+  EXPECT_FALSE(Store().ActiveModel().has_value());
 }
 
 }  // namespace
