@@ -5,11 +5,13 @@
 //     reader: Orthanc's change log from the persisted cursor; NewInstance of a waveform SOP
 //             class (instance metadata) --> IngestQueue (bounded; when full the reader simply
 //             stops reading: the change log is the backlog)
-//     workers (config.threads, at the lowest CPU priority: thread_priority.h): take up to
-//             kMaxBatch queued tasks, fetch each DICOM, decode, canonicalise
-//             (ingest_pipeline.h); an undecodable ECG --> RecordIngestError (reason, Orthanc ID
-//             only); the others --> UpsertEcgs, one transaction per batch, in patient order (two
-//             batches then lock shared patients in the same order)
+//     workers (config.threads, at nice 19: thread_priority.h; during a burst Orthanc's threads
+//             win the cores and the workers catch up after it): take up to 32 queued tasks,
+//             fetch each DICOM, decode, canonicalise (ingest_pipeline.h); an undecodable ECG -->
+//             RecordIngestError (reason, Orthanc ID only); the others --> UpsertEcgs, one
+//             transaction per batch, in patient order (two batches then lock shared patients in
+//             the same order); a batch the store refuses is written one ECG at a time, so only
+//             the refused ECGs are recorded as errors
 //     reader: saves the cursor (IngestQueue::Watermark) at most once a second and at stop.
 //
 // Nothing is lost: at start the reader replays the change log from the saved cursor; with no
