@@ -46,6 +46,27 @@ class TrainingTest : public PluginTest {
     return *Store().FindRun(run_id);
   }
 
+  // POST /ecg/training/run; the run's id (0 after a failed expectation).
+  static int64_t QueueRun(HttpClient& http) {
+    const HttpResponse queued = http.Post("/ecg/training/run", "");
+    EXPECT_EQ(queued.status, 202) << queued.body;
+    return queued.status == 202 ? json::parse(queued.body)["run_id"].get<int64_t>() : 0;
+  }
+
+  // The pid of the worker once the run is training (it reports it with its progress); 0 when
+  // that does not happen within two minutes.
+  int64_t WaitForTrainingWorker(int64_t run_id) {
+    int64_t pid = 0;
+    const bool training = WaitUntil(
+        [&] {
+          const TrainingRun run = *Store().FindRun(run_id);
+          pid = json::parse(run.progress_json).value("pid", int64_t{0});
+          return run.phase == "train" && pid > 0;
+        },
+        std::chrono::seconds(120));
+    return training ? pid : 0;
+  }
+
   // The State of the Orthanc job of type OrthancEcgTraining, "" while there is none.
   static std::string TrainingJobState(HttpClient& http) {
     const json jobs = GetJson(http, "/jobs?expand");
@@ -100,20 +121,9 @@ TEST_F(TrainingTest, ATriggeredRunEndsWithANewActiveModelThatSearchAnswersFrom) 
 TEST_F(TrainingTest, AKilledWorkerFailsItsRunAndLeavesNoNewActiveModel) {
   auto orthanc = StartOrthanc(Section(100000));
   HttpClient& http = orthanc->http();
-  const HttpResponse queued = http.Post("/ecg/training/run", "");
-  ASSERT_EQ(queued.status, 202) << queued.body;
-  const int64_t run_id = json::parse(queued.body)["run_id"];
-
-  int64_t pid = 0;
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        const TrainingRun run = *Store().FindRun(run_id);
-        const json progress = json::parse(run.progress_json);
-        pid = progress.value("pid", int64_t{0});
-        return run.phase == "train" && pid > 0;
-      },
-      std::chrono::seconds(120)))
-      << orthanc->LogTail();
+  const int64_t run_id = QueueRun(http);
+  const int64_t pid = WaitForTrainingWorker(run_id);
+  ASSERT_GT(pid, 0) << orthanc->LogTail();
   ASSERT_EQ(kill(static_cast<pid_t>(pid), SIGKILL), 0);
 
   const TrainingRun run = WaitForEnd(run_id, std::chrono::seconds(30));
@@ -125,18 +135,9 @@ TEST_F(TrainingTest, AKilledWorkerFailsItsRunAndLeavesNoNewActiveModel) {
 
 TEST_F(TrainingTest, OrthancStoppedDuringALocalRunStopsTheWorkerAndTheRunEndsInterrupted) {
   auto orthanc = StartOrthanc(Section(100000));
-  const HttpResponse queued = orthanc->http().Post("/ecg/training/run", "");
-  ASSERT_EQ(queued.status, 202) << queued.body;
-  const int64_t run_id = json::parse(queued.body)["run_id"];
-  int64_t pid = 0;
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        const TrainingRun run = *Store().FindRun(run_id);
-        pid = json::parse(run.progress_json).value("pid", int64_t{0});
-        return run.phase == "train" && pid > 0;
-      },
-      std::chrono::seconds(120)))
-      << orthanc->LogTail();
+  const int64_t run_id = QueueRun(orthanc->http());
+  const int64_t pid = WaitForTrainingWorker(run_id);
+  ASSERT_GT(pid, 0) << orthanc->LogTail();
 
   orthanc->Stop();
   EXPECT_TRUE(WaitUntil([&] { return kill(static_cast<pid_t>(pid), 0) != 0; }));
