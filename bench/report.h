@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace ecg::bench {
 
@@ -18,5 +19,8 @@ void Report(const std::string& name, double value, const std::string& unit,
 
 // Seconds since an arbitrary point, monotonic.
 double NowSeconds();
+
+// The value below which a share p (0..1) of `values` lies (nearest rank). REQUIRES: not empty.
+double Percentile(std::vector<double> values, double p);
 
 }  // namespace ecg::bench

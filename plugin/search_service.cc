@@ -106,7 +106,8 @@ void SearchService::Iteration() {
   if (more) return;
   const auto poll =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - poll_start);
-  Wait(std::max(Ms(options_.poll_interval_s), 10 * poll));
+  Wait(
+      std::max(Ms(options_.poll_interval_s), std::min(10 * poll, std::chrono::milliseconds(1000))));
 }
 
 void SearchService::FollowActiveModel() {

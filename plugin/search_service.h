@@ -9,7 +9,8 @@
 //     until that moment, never by a mix;
 //   - in between it embeds new ECGs (plugin/embedding_backlog.h) batch after batch, polling the
 //     store every options.poll_interval_s when nothing is pending (stretched to 10x the poll's
-//     own duration on a large store, so the poll costs the database at most ~10% of a core);
+//     own duration, at most 1 s, so that on a large store the poll costs the database ~10% of a
+//     core);
 //   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
 //     data directory after changes (at most every options.save_interval_s, and at Stop()).
 // Deleted ECGs: the store deletes their embeddings; the index is cleaned lazily, by the request
