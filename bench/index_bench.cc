@@ -76,9 +76,8 @@ struct Latency {
   double p50_ms, p99_ms, cpu_p50_ms, cpu_p99_ms, recall;
 };
 
-std::pair<double, double> Percentiles(std::vector<double> times) {
-  std::sort(times.begin(), times.end());
-  return {times[times.size() / 2], times[std::min(times.size() - 1, times.size() * 99 / 100)]};
+std::pair<double, double> Percentiles(const std::vector<double>& times) {
+  return {ecg::bench::Percentile(times, 0.50), ecg::bench::Percentile(times, 0.99)};
 }
 
 Latency Measure(const ecg::SimilarityIndex& index, const Workload& w, ecg::SearchOptions options,

@@ -110,11 +110,6 @@ double Median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -158,8 +153,9 @@ int main(int argc, char** argv) {
   ecg::bench::Report("ingest_rest_4_clients_without_plugin", baseline, "inst/s");
   ecg::bench::Report("ingest_rest_4_clients_with_plugin", with_plugin, "inst/s");
   ecg::bench::Report("ingest_plugin_throughput_ratio", with_plugin / baseline, "x", ">= 0.9");
-  ecg::bench::Report("ingest_upload_to_store_p50", Percentile(latencies_ms, 0.50), "ms");
-  ecg::bench::Report("ingest_upload_to_store_p95", Percentile(latencies_ms, 0.95), "ms",
+  ecg::bench::Report("ingest_upload_to_store_p50", ecg::bench::Percentile(latencies_ms, 0.50),
+                     "ms");
+  ecg::bench::Report("ingest_upload_to_store_p95", ecg::bench::Percentile(latencies_ms, 0.95), "ms",
                      "< 1000 ms");
   return 0;
 }

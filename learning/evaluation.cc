@@ -264,11 +264,13 @@ torch::Tensor HighPass(const torch::Tensor& x, double rate_hz, double cutoff_hz)
 
 }  // namespace
 
-std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths) {
+std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths,
+                                 const std::function<bool(int64_t patient_key)>& keep) {
   std::vector<EvalEcg> set;
   for (const std::string& path : archive_paths) {
     EcgArchiveReader reader(path);
     for (uint64_t i = 0; i < reader.size(); ++i) {
+      if (keep && !keep(reader.ReadKeys(i).patient_key)) continue;
       ArchiveRecord record = reader.Read(i);
       EvalEcg e;
       e.signal = std::move(record.signal);

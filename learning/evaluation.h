@@ -25,6 +25,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -53,8 +54,9 @@ struct EvalOptions {
   bool linear_probe = true;  // skip it for label-free gates
 };
 
-// Every ECG of the archives, unlabelled.
-std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths);
+// Every ECG of the archives (or only those of the patients `keep` accepts), unlabelled.
+std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths,
+                                 const std::function<bool(int64_t patient_key)>& keep = {});
 
 // [N, D] L2-normalised embeddings of the model (eval mode, no gradients, CPU).
 torch::Tensor EmbedAll(EcgModel& model, const std::vector<EvalEcg>& set, int64_t batch_size);

@@ -131,4 +131,11 @@ void RequireOrthancId(const std::string& id, const std::string& what) {
   }
 }
 
+void RegisterRouteTable(const Route* routes, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), routes[i].pattern,
+                                            routes[i].callback);
+  }
+}
+
 }  // namespace ecg::plugin

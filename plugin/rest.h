@@ -59,6 +59,22 @@ OrthancPluginErrorCode Endpoint(OrthancPluginRestOutput* output, const char* /*u
   return Serve(output, request, method, handler);
 }
 
+// One entry of a route table: Orthanc's URI regex and its callback (an Endpoint<...>).
+struct Route {
+  const char* pattern;
+  OrthancPluginRestCallback callback;
+};
+
+constexpr OrthancPluginHttpMethod kGet = OrthancPluginHttpMethod_Get;
+constexpr OrthancPluginHttpMethod kPost = OrthancPluginHttpMethod_Post;
+
+// Registers every route of a table with OrthancPluginRegisterRestCallbackNoLock.
+void RegisterRouteTable(const Route* routes, size_t count);
+template <size_t N>
+void RegisterRouteTable(const Route (&routes)[N]) {
+  RegisterRouteTable(routes, N);
+}
+
 // Throws Error::InvalidArgument unless id has the shape of an Orthanc ID (5 groups of 8
 // hexadecimal digits joined by '-'); `what` names it in the message.
 void RequireOrthancId(const std::string& id, const std::string& what);

@@ -17,14 +17,6 @@ EcgStore& Store() {
   return *g_services->store;
 }
 
-EcgRow RequireEcg(const std::string& orthanc_instance_id) {
-  RequireOrthancId(orthanc_instance_id, "the instance ID");
-  std::optional<EcgRow> row = Store().FindEcgByOrthancId(orthanc_instance_id);
-  if (!row)
-    throw Error::NotFound("no ECG of Orthanc instance " + orthanc_instance_id + " in the store");
-  return *row;
-}
-
 // The status answers even while the database is down: counts are then null.
 RestAnswer HandleStatus(const RestRequest&) {
   const IngestStats stats = g_services->ingester->Stats();
@@ -60,7 +52,7 @@ RestAnswer HandlePatientEcgs(const RestRequest& request) {
 }
 
 RestAnswer HandleEcg(const RestRequest& request) {
-  return RestAnswer::Json(EcgRowJson(RequireEcg(request.groups.at(0))));
+  return RestAnswer::Json(EcgRowJson(RequireEcg(Store(), request.groups.at(0))));
 }
 
 RestAnswer HandleSignal(const RestRequest& request) {
@@ -68,7 +60,7 @@ RestAnswer HandleSignal(const RestRequest& request) {
   if (format != "json" && format != "csv") {
     throw Error::InvalidArgument("query argument format must be json or csv");
   }
-  const EcgRow row = RequireEcg(request.groups.at(0));
+  const EcgRow row = RequireEcg(Store(), request.groups.at(0));
   std::optional<EcgSignal> signal = Store().LoadSignal(row.ecg_key);
   if (!signal) throw Error::NotFound("the ECG of instance " + row.orthanc.instance + " is gone");
   if (format == "csv") return {200, SignalCsv(*signal), "text/csv"};
@@ -90,14 +82,6 @@ RestAnswer HandleReindex(const RestRequest&) {
   return RestAnswer::Json({{"reindex", "started"}});
 }
 
-struct Route {
-  const char* pattern;
-  OrthancPluginRestCallback callback;
-};
-
-constexpr OrthancPluginHttpMethod kGet = OrthancPluginHttpMethod_Get;
-constexpr OrthancPluginHttpMethod kPost = OrthancPluginHttpMethod_Post;
-
 const Route kRoutes[] = {
     {"/ecg/status", Endpoint<HandleStatus, kGet>},
     {"/ecg/patients/([^/]+)/ecgs", Endpoint<HandlePatientEcgs, kGet>},
@@ -111,11 +95,17 @@ const Route kRoutes[] = {
 
 void RegisterRoutes(PluginServices* services) {
   g_services = services;
-  for (const Route& route : kRoutes) {
-    OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), route.pattern, route.callback);
-  }
+  RegisterRouteTable(kRoutes);
   RegisterSearchRoutes(services);
   RegisterTrainingRoutes(services);
+}
+
+EcgRow RequireEcg(EcgStore& store, const std::string& orthanc_instance_id) {
+  RequireOrthancId(orthanc_instance_id, "the instance ID");
+  std::optional<EcgRow> row = store.FindEcgByOrthancId(orthanc_instance_id);
+  if (!row)
+    throw Error::NotFound("no ECG of Orthanc instance " + orthanc_instance_id + " in the store");
+  return *row;
 }
 
 }  // namespace ecg::plugin

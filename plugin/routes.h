@@ -34,4 +34,8 @@ struct PluginServices {
 
 void RegisterRoutes(PluginServices* services);
 
+// The stored ECG of an Orthanc instance. Throws Error::InvalidArgument for a malformed ID and
+// Error::NotFound when the store has no ECG for it (both name the ID).
+EcgRow RequireEcg(EcgStore& store, const std::string& orthanc_instance_id);
+
 }  // namespace ecg::plugin

@@ -28,14 +28,6 @@ std::shared_ptr<const ServedModel> RequireModel() {
   return served;
 }
 
-EcgRow RequireEcg(const std::string& orthanc_instance_id) {
-  RequireOrthancId(orthanc_instance_id, "the instance ID");
-  std::optional<EcgRow> row = Store().FindEcgByOrthancId(orthanc_instance_id);
-  if (!row)
-    throw Error::NotFound("no ECG of Orthanc instance " + orthanc_instance_id + " in the store");
-  return *row;
-}
-
 json NeighbourJson(const SimilarEcg& found) {
   const json row = EcgRowJson(found.row);
   return {{"similarity", found.similarity},
@@ -54,7 +46,7 @@ json SimilarJson(const ServedModel& served, const std::vector<SimilarEcg>& found
 RestAnswer HandleSimilar(const RestRequest& request) {
   SearchOptions options = ParseSearchParams(request);
   const std::shared_ptr<const ServedModel> served = RequireModel();
-  const EcgRow row = RequireEcg(request.groups.at(0));
+  const EcgRow row = RequireEcg(Store(), request.groups.at(0));
   options.patient_key = row.patient_key;
   options.exclude_ecg_key = row.ecg_key;
   const std::vector<float> embedding = EmbeddingOf(Store(), *served, row);
@@ -83,7 +75,7 @@ RestAnswer HandleSearch(const RestRequest& request) {
 
 RestAnswer HandleIdentity(const RestRequest& request) {
   const std::shared_ptr<const ServedModel> served = RequireModel();
-  const EcgRow row = RequireEcg(request.groups.at(0));
+  const EcgRow row = RequireEcg(Store(), request.groups.at(0));
   const IdentityCheck check = CheckIdentity(Store(), *served, row);
   json answer = {{"model_id", served->model_id}, {"instance", row.orthanc.instance}};
   if (!check.score) {
@@ -101,14 +93,6 @@ RestAnswer HandleIdentity(const RestRequest& request) {
   return RestAnswer::Json(answer);
 }
 
-struct Route {
-  const char* pattern;
-  OrthancPluginRestCallback callback;
-};
-
-constexpr OrthancPluginHttpMethod kGet = OrthancPluginHttpMethod_Get;
-constexpr OrthancPluginHttpMethod kPost = OrthancPluginHttpMethod_Post;
-
 const Route kSearchRoutes[] = {
     {"/ecg/ecgs/([^/]+)/similar", Endpoint<HandleSimilar, kGet>},
     {"/ecg/search", Endpoint<HandleSearch, kPost>},
@@ -123,9 +107,7 @@ json Nullable(const std::optional<int64_t>& value) {
 
 void RegisterSearchRoutes(PluginServices* services) {
   g_services = services;
-  for (const Route& route : kSearchRoutes) {
-    OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), route.pattern, route.callback);
-  }
+  RegisterRouteTable(kSearchRoutes);
 }
 
 json SearchStatusJson(PluginServices* services) {

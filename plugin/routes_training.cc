@@ -99,14 +99,6 @@ RestAnswer HandleModels(const RestRequest&) {
   return RestAnswer::Json({{"active_model_id", active}, {"models", models}});
 }
 
-struct Route {
-  const char* pattern;
-  OrthancPluginRestCallback callback;
-};
-
-constexpr OrthancPluginHttpMethod kGet = OrthancPluginHttpMethod_Get;
-constexpr OrthancPluginHttpMethod kPost = OrthancPluginHttpMethod_Post;
-
 const Route kTrainingRoutes[] = {
     {"/ecg/training/run", Endpoint<HandleQueueRun, kPost>},
     {"/ecg/training/runs", Endpoint<HandleRuns, kGet>},
@@ -118,9 +110,7 @@ const Route kTrainingRoutes[] = {
 
 void RegisterTrainingRoutes(PluginServices* services) {
   g_services = services;
-  for (const Route& route : kTrainingRoutes) {
-    OrthancPluginRegisterRestCallbackNoLock(orthanc::Context(), route.pattern, route.callback);
-  }
+  RegisterRouteTable(kTrainingRoutes);
 }
 
 }  // namespace ecg::plugin

@@ -4,7 +4,9 @@
 #   2. Orthanc 1.10 with libOrthancEcg.so, HTTP on 8042 (or a free port), DICOM on 4242 (or free)
 #   3. loads ECGs: the PTB-XL subset of ../shared/data as DICOM when present (plus the real
 #      Mortara ECG), else synthetic patients; uploads them over REST and waits for the store
-#   4. exports the store and trains a model (CPU, bounded by ECG_TRAIN_MINUTES), then evaluates it
+#   4. queues a training run through the plugin (POST /ecg/training/run): its local worker exports
+#      the store, trains (CPU, bounded by ECG_TRAIN_MINUTES), evaluates, promotes and embeds; the
+#      plugin then serves similar-ECG search from the new model's index
 #   5. leaves Orthanc and PostgreSQL running; scripts/stop.sh stops them.
 # Run as root on Debian 12 from the repository root. Environment: ECG_HOME (state, default .run),
 # ECG_TRAIN_MINUTES (default 5), ECG_SYNTH_PATIENTS (default 60).
@@ -31,8 +33,11 @@ echo "$db" >"$home/db-uri"
 "$cli" db migrate --db "$db"
 
 mkdir -p "$home/orthanc-storage" "$home/ecg-data"
+config=config/model-tiny.json
+[ -d "$shared/ptbxl" ] && config=config/model-ptbxl-cpu.json
+training="{\"Schedule\": \"02:00\", \"Worker\": \"local\", \"Device\": \"auto\", \"Config\": \"$here/$config\", \"WorkerPath\": \"$cli\"}"
 write_orthanc_config "$home/orthanc.json" "$http_port" "$dicom_port" "$home/orthanc-storage" \
-  "$here/build/libOrthancEcg.so" "$db" "$home/ecg-data"
+  "$here/build/libOrthancEcg.so" "$db" "$home/ecg-data" "$training"
 start_orthanc "$home/orthanc.json" "$home/orthanc.log" "$home/orthanc.pid" "$http_port"
 url="http://127.0.0.1:$http_port"
 echo "Orthanc with orthanc-ecg: $url (log: $home/orthanc.log)"
@@ -58,29 +63,49 @@ done
 curl -sf "$url/ecg/status"
 echo
 
-echo "== training (CPU, at most ${ECG_TRAIN_MINUTES:-5} minutes)"
-"$cli" export --db "$db" --out "$home/train.ecgarch"
-config=config/model-tiny.json
-[ -d "$shared/ptbxl" ] && config=config/model-ptbxl-cpu.json
-rm -rf "$home/model"
-"$cli" train --data "$home/train.ecgarch" --config "$config" --out "$home/model" \
-  --max-minutes "${ECG_TRAIN_MINUTES:-5}" --threads 2
-if [ -d "$shared/ptbxl" ]; then
-  # The demo trains on every ECG in the store, so this evaluation includes the patients it trained
-  # on; docs/model.md gives the held-out protocol and figures.
-  echo "== evaluation on the PTB-XL subset, training patients included (model vs random vs median beat)"
-  "$cli" eval --model "$home/model" --data "$shared/ptbxl" \
-    --metadata "$shared/ptbxl/ptbxl_database.csv" --pretty | tee "$home/eval.json"
-fi
+echo "== training: a run queued now through the plugin, as the nightly schedule would (CPU, at most ${ECG_TRAIN_MINUTES:-5} minutes)"
+# The plugin's local worker exports the store, trains, evaluates on held-out patients and, if the
+# gate passes, embeds every ECG and activates the model; search then serves it. A first model only
+# has to beat a random encoder; the demo's short CPU run is let through on lead reconstruction
+# alone (identity tolerances of 1), which the run's reason records.
+overrides="{\"train\": {\"max_minutes\": ${ECG_TRAIN_MINUTES:-5}}, \"gate\": {\"top1_tolerance\": 1, \"recall_tolerance\": 1}}"
+run_id=$(curl -sf -X POST "$url/ecg/training/run" --data "$overrides" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
+run_field() {
+  curl -sf "$url/ecg/training/runs" | python3 -c "import json,sys
+run = [r for r in json.load(sys.stdin)['runs'] if r['run_id'] == $run_id][0]
+print($1)"
+}
+while :; do
+  status=$(run_field "run['status']")
+  [ "$status" = queued ] || [ "$status" = running ] || break
+  echo "  run $run_id: $status, $(run_field "run['phase'] + ' ' + str(round(run['progress_percent'])) + '%'")"
+  sleep 15
+done
+echo "run $run_id ended: $status; promoted: $(run_field "run['promoted']"); $(run_field "run['reason']")"
+run_field "json.dumps(run['metrics'], indent=1)" >"$home/training-metrics.json" || true
+for _ in $(seq 1 300); do
+  state=$(curl -sf "$url/ecg/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["search"]["state"])')
+  [ "$state" = ready ] && break
+  [ "$(run_field "run['promoted']")" = True ] || break
+  sleep 1
+done
+echo "search: $state"
 
 patient=$(curl -sf "$url/patients" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
+instance=$(curl -sf "$url/patients/$patient/instances" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ID"])')
 cat <<TXT
 
 orthanc-ecg is running (stop it with: bash scripts/stop.sh).
   Orthanc Explorer:         $url/app/explorer.html
   store status:             curl $url/ecg/status
   a patient's ECG timeline: curl $url/ecg/patients/$patient/ecgs
-  one ECG / its signal:     curl $url/ecg/ecgs/<orthanc instance id>[/signal?format=csv]
+  one ECG / its signal:     curl $url/ecg/ecgs/$instance[/signal?format=csv]
   decode errors:            curl $url/ecg/errors
-  trained model:            $home/model
+  similar ECGs:             curl "$url/ecg/ecgs/$instance/similar?k=10&scope=all"
+  a patient's priors:       curl "$url/ecg/ecgs/$instance/similar?scope=same-patient&before=YYYYMMDD"
+  identity check:           curl $url/ecg/ecgs/$instance/identity
+  training runs, models:    curl $url/ecg/training/runs ; curl $url/ecg/models
+  run a training now:       curl -X POST $url/ecg/training/run   (nightly at 02:00 otherwise)
+  held-out evaluation:      docs/model.md ("Reproducing on PTB-XL"); this run's: $home/training-metrics.json
 TXT

@@ -46,7 +46,8 @@ stop_postgres() {
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
 }
 
-# write_orthanc_config FILE HTTP_PORT DICOM_PORT STORAGE_DIR PLUGIN_SO DB_URI DATA_DIR
+# write_orthanc_config FILE HTTP_PORT DICOM_PORT STORAGE_DIR PLUGIN_SO DB_URI DATA_DIR [TRAINING]
+# TRAINING: the JSON object of the "Ecg"."Training" section (docs/admin.md), when given.
 write_orthanc_config() {
   cat >"$1" <<JSON
 {
@@ -64,7 +65,8 @@ write_orthanc_config() {
     "Enable": true,
     "ConnectionUri": "$6",
     "DataDirectory": "$7",
-    "Threads": 2
+    "Threads": 2${8:+,
+    "Training": $8}
   }
 }
 JSON

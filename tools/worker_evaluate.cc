@@ -19,21 +19,9 @@ std::vector<learning::EvalEcg> LoadHeldOutSet(const std::vector<std::string>& ar
     selected += ecgs.size();
     patient_keys.insert(data.keys(ecgs.front()).patient_key);
   }
-  std::vector<learning::EvalEcg> set;
-  for (const std::string& path : archives) {
-    EcgArchiveReader reader(path);
-    for (uint64_t i = 0; i < reader.size(); ++i) {
-      if (patient_keys.count(reader.ReadKeys(i).patient_key) == 0) continue;
-      ArchiveRecord record = reader.Read(i);
-      learning::EvalEcg e;
-      e.signal = std::move(record.signal);
-      e.valid_samples = record.valid_samples;
-      e.patient_key = record.keys.patient_key;
-      e.acquisition_time_ms = record.keys.acquisition_time_ms;
-      set.push_back(std::move(e));
-    }
-  }
-  return set;
+  return learning::LoadEvalSet(archives, [&patient_keys](int64_t patient_key) {
+    return patient_keys.count(patient_key) > 0;
+  });
 }
 
 nlohmann::json GateMetrics(learning::EcgModel& model, const std::vector<learning::EvalEcg>& set,
