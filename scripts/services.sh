@@ -49,6 +49,9 @@ stop_postgres() {
 # write_orthanc_config FILE HTTP_PORT DICOM_PORT STORAGE_DIR PLUGIN_SO DB_URI DATA_DIR [TRAINING]
 # TRAINING: the JSON object of the "Ecg"."Training" section (docs/admin.md), when given.
 write_orthanc_config() {
+  local training=""
+  [ -z "${8:-}" ] || training=",
+    \"Training\": $8"
   cat >"$1" <<JSON
 {
   "Name": "orthanc-ecg demo",
@@ -65,8 +68,7 @@ write_orthanc_config() {
     "Enable": true,
     "ConnectionUri": "$6",
     "DataDirectory": "$7",
-    "Threads": 2${8:+,
-    "Training": $8}
+    "Threads": 2$training
   }
 }
 JSON
