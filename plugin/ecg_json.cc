@@ -30,11 +30,6 @@ std::string IsoTime(int64_t ms) {
   return std::string(text) + millis;
 }
 
-template <typename T>
-json Optional(const std::optional<T>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
 json LeadsJson(const LeadMask& mask) {
   json leads = json::object();
   for (Lead lead : AllLeads())

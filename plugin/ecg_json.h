@@ -6,6 +6,7 @@
 // "aVR", "V1") with a status of "recorded", "derived" or "missing". Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,12 @@
 #include "waveform/ecg_signal.h"
 
 namespace ecg::plugin {
+
+// The value, or JSON null when absent.
+template <typename T>
+nlohmann::json Optional(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
 
 nlohmann::json EcgRowJson(const EcgRow& row);
 nlohmann::json IngestErrorJson(const IngestError& error);

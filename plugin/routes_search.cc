@@ -99,10 +99,6 @@ const Route kSearchRoutes[] = {
     {"/ecg/ecgs/([^/]+)/identity", Endpoint<HandleIdentity, kGet>},
 };
 
-json Nullable(const std::optional<int64_t>& value) {
-  return value ? json(*value) : json(nullptr);
-}
-
 }  // namespace
 
 void RegisterSearchRoutes(PluginServices* services) {
@@ -113,7 +109,7 @@ void RegisterSearchRoutes(PluginServices* services) {
 json SearchStatusJson(PluginServices* services) {
   const SearchStatus status = services->search->Status();
   json out = {{"state", status.state},
-              {"model_id", Nullable(status.model_id)},
+              {"model_id", Optional(status.model_id)},
               {"model_name", status.model_id ? json(status.model_name) : json(nullptr)},
               {"index_size", status.index_size},
               {"index_kind", status.approximate ? "approximate" : "exact"},

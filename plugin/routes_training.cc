@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "plugin/ecg_json.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/rest.h"
 
@@ -17,10 +18,6 @@ json ParsedOrNull(const std::string& text) {
   return value.is_discarded() ? json(nullptr) : value;
 }
 
-json OptionalMs(const std::optional<int64_t>& ms) {
-  return ms ? json(*ms) : json(nullptr);
-}
-
 json RunJson(const TrainingRun& run) {
   return {{"run_id", run.run_id},
           {"status", RunStatusName(run.status)},
@@ -32,14 +29,14 @@ json RunJson(const TrainingRun& run) {
           {"progress", ParsedOrNull(run.progress_json)},
           {"cancel_requested", run.cancel_requested},
           {"queued_at_ms", run.queued_at_ms},
-          {"started_at_ms", OptionalMs(run.started_at_ms)},
-          {"heartbeat_at_ms", OptionalMs(run.heartbeat_at_ms)},
-          {"finished_at_ms", OptionalMs(run.finished_at_ms)},
+          {"started_at_ms", Optional(run.started_at_ms)},
+          {"heartbeat_at_ms", Optional(run.heartbeat_at_ms)},
+          {"finished_at_ms", Optional(run.finished_at_ms)},
           {"ecg_count", run.ecg_count},
           {"metrics", ParsedOrNull(run.metrics_json)},
           {"promoted", run.promoted},
           {"reason", run.reason},
-          {"model_id", OptionalMs(run.model_id)},
+          {"model_id", Optional(run.model_id)},
           {"config", ParsedOrNull(run.config_json)}};
 }
 
