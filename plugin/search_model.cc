@@ -29,7 +29,9 @@ std::shared_ptr<const learning::Embedder> LoadEmbedder(EcgStore& store, int64_t 
     }
   }
   std::optional<std::string> bytes = store.LoadModelBytes(model_id);
-  if (!bytes) throw Error::NotFound("model " + std::to_string(model_id) + " has no bytes");
+  if (!bytes)
+    throw Error::NotFound("model " + std::to_string(model_id) +
+                          " is listed in the store without its model file (its bytes are missing)");
   learning::UnpackModelDir(*bytes, dir);
   return std::make_shared<const learning::Embedder>(dir, options);
 }
