@@ -1,5 +1,8 @@
 #include "plugin/embedding_backlog.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <spdlog/spdlog.h>
 
 #include "waveform/error.h"
@@ -15,10 +18,33 @@ std::vector<float> Row(const torch::Tensor& matrix, int64_t row) {
 }  // namespace
 
 std::vector<int64_t> EmbeddingBacklog::PendingKeys(size_t batch) {
+  if (!sweeping_ && Clock::now() >= next_sweep_) {
+    sweeping_ = true;
+    sweep_after_ = 0;
+  }
+  const int64_t after =
+      sweeping_ ? sweep_after_ : std::max<int64_t>(0, checked_through_ - kReorderWindowKeys);
+  // Failed keys above `after` come back in every answer: ask for that many more.
+  const auto failed_above =
+      static_cast<size_t>(std::distance(failed_.upper_bound(after), failed_.end()));
+  const PendingEmbeddings pending =
+      store_.EcgsWithoutEmbedding(served_.model_id, batch + failed_above, after);
   std::vector<int64_t> keys;
-  for (int64_t key : store_.EcgsWithoutEmbedding(served_.model_id, batch + failed_.size())) {
-    if (keys.size() == batch) break;
+  int64_t checked = pending.checked_through;
+  for (int64_t key : pending.ecg_keys) {
+    if (keys.size() == batch) {
+      checked = keys.back();  // the keys after it wait for the next call
+      break;
+    }
     if (failed_.count(key) == 0) keys.push_back(key);
+  }
+  checked_through_ = std::max(checked_through_, checked);
+  if (sweeping_) {
+    sweep_after_ = checked;
+    if (pending.ecg_keys.size() < batch + failed_above) {  // the sweep reached the last key
+      sweeping_ = false;
+      next_sweep_ = Clock::now() + kSweepInterval;
+    }
   }
   return keys;
 }

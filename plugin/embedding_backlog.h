@@ -8,10 +8,18 @@
 // remembered, so that it does not block the ones after it; it is retried when the plugin
 // restarts.
 //
+// What a poll costs: a sweep over every ECG runs when the backlog is made (plugin start, model
+// change) and again every kSweepInterval; in between, a poll asks only for the keys above the
+// highest key checked so far less kReorderWindowKeys, so its cost grows with the new rows, not
+// with the store. The window catches an ECG whose writing transaction committed after one with
+// a higher key had been seen (keys are drawn at insert, two ingest workers write concurrently,
+// each at most 32 ECGs per transaction); the periodic sweep catches anything slower still.
+//
 // Not thread-safe: one thread (the search service's) calls it. Errors: Error::Unavailable from the
 // store propagates (the caller retries later); nothing else escapes.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -30,7 +38,14 @@ class EmbeddingBacklog {
   // Keys skipped because they could not be embedded.
   size_t failed() const { return failed_.size(); }
 
+  // Keys below the highest one checked that a poll looks at again.
+  static constexpr int64_t kReorderWindowKeys = 1024;
+  // How often every ECG is checked again.
+  static constexpr std::chrono::seconds kSweepInterval{300};
+
  private:
+  using Clock = std::chrono::steady_clock;
+
   std::vector<int64_t> PendingKeys(size_t batch);
   void EmbedOneByOne(const std::vector<EcgRow>& rows, const std::vector<EcgSignal>& signals,
                      std::vector<Embedding>* embeddings);
@@ -38,6 +53,10 @@ class EmbeddingBacklog {
   EcgStore& store_;
   const ServedModel& served_;
   std::set<int64_t> failed_;
+  int64_t checked_through_ = 0;  // every visible key up to here was checked once
+  bool sweeping_ = true;         // a sweep over every key is under way
+  int64_t sweep_after_ = 0;      // the sweep's position
+  Clock::time_point next_sweep_ = Clock::now() + kSweepInterval;
 };
 
 }  // namespace ecg::plugin

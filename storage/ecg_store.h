@@ -126,6 +126,15 @@ struct Embedding {
   std::vector<float> vector;
 };
 
+// The answer of EcgStore::EcgsWithoutEmbedding.
+struct PendingEmbeddings {
+  std::vector<int64_t> ecg_keys;  // without an embedding for the model, ascending
+  // Every ECG key above the query's after_ecg_key and up to this one that was visible to the
+  // query has been examined (the last key returned when the limit was reached, else the highest
+  // key in the store; after_ecg_key when there was nothing above it).
+  int64_t checked_through = 0;
+};
+
 struct ModelInfo {
   int64_t model_id = 0;
   std::string name;
@@ -276,8 +285,10 @@ class EcgStore {
                         const std::function<void(const std::vector<Embedding>&)>& on_batch,
                         int64_t after_ecg_key = 0, size_t batch_rows = 4096);
   std::optional<Embedding> ReadEmbedding(int64_t model_id, int64_t ecg_key);
-  // ECG keys that have no embedding for model_id, ascending, at most limit.
-  std::vector<int64_t> EcgsWithoutEmbedding(int64_t model_id, size_t limit);
+  // ECG keys above after_ecg_key that have no embedding for model_id, ascending, at most limit.
+  // The primary-key index bounds the work to the rows above after_ecg_key (0: every ECG), so a
+  // poll that passes the last key it checked costs O(new rows). One snapshot for the whole answer.
+  PendingEmbeddings EcgsWithoutEmbedding(int64_t model_id, size_t limit, int64_t after_ecg_key = 0);
   int64_t CountEmbeddings(int64_t model_id);
 
   // --- models ---------------------------------------------------------------------------------

@@ -115,18 +115,33 @@ std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int64_t ecg_k
   return embedding;
 }
 
-std::vector<int64_t> EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit) {
-  std::vector<int64_t> keys;
-  pool_->Run("find ECGs without embedding", [&](pqxx::work& txn) {
-    keys.clear();
+PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,
+                                                 int64_t after_ecg_key) {
+  PendingEmbeddings pending;
+  pool_->RunOnConnection("find ECGs without embedding", [&](pqxx::connection& connection) {
+    // Both statements see the same snapshot, so no key between them goes unexamined.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(connection);
+    pending = {};
     for (const auto& r : txn.exec_params(
-             "SELECT e.ecg_key FROM ecgs e WHERE NOT EXISTS (SELECT 1 FROM embeddings m"
-             " WHERE m.model_id = $1 AND m.ecg_key = e.ecg_key) ORDER BY e.ecg_key LIMIT $2",
-             model_id, static_cast<int64_t>(limit))) {
-      keys.push_back(r[0].as<int64_t>());
+             "SELECT e.ecg_key FROM ecgs e WHERE e.ecg_key > $3 AND NOT EXISTS (SELECT 1"
+             " FROM embeddings m WHERE m.model_id = $1 AND m.ecg_key = e.ecg_key)"
+             " ORDER BY e.ecg_key LIMIT $2",
+             model_id, static_cast<int64_t>(limit), after_ecg_key)) {
+      pending.ecg_keys.push_back(r[0].as<int64_t>());
     }
+    if (limit == 0) {
+      pending.checked_through = after_ecg_key;
+    } else if (pending.ecg_keys.size() == limit) {
+      pending.checked_through = pending.ecg_keys.back();
+    } else {
+      pending.checked_through =
+          txn.exec_params1("SELECT greatest($1::bigint, coalesce(max(ecg_key), 0)) FROM ecgs",
+                           after_ecg_key)[0]
+              .as<int64_t>();
+    }
+    txn.commit();
   });
-  return keys;
+  return pending;
 }
 
 int64_t EcgStore::CountEmbeddings(int64_t model_id) {

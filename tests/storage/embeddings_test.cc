@@ -61,11 +61,39 @@ TEST_F(EmbeddingsTest, WritingAgainOverwritesAndDeletedEcgsAreSkipped) {
 
 TEST_F(EmbeddingsTest, EcgsWithoutAnEmbeddingAreListedUntilEmbedded) {
   store_->WriteEmbeddings(model_, {{results_[0].ecg_key, 0, VectorOf(0)}});
-  const std::vector<int64_t> missing = store_->EcgsWithoutEmbedding(model_, 5);
-  ASSERT_EQ(missing.size(), 5u);
-  EXPECT_EQ(missing[0], results_[1].ecg_key);
+  const PendingEmbeddings missing = store_->EcgsWithoutEmbedding(model_, 5);
+  ASSERT_EQ(missing.ecg_keys.size(), 5u);
+  EXPECT_EQ(missing.ecg_keys[0], results_[1].ecg_key);
+  EXPECT_EQ(missing.checked_through, results_[5].ecg_key);  // the limit stopped the scan there
   const int64_t other = store_->SaveModel("encoder-2", "x", "{}", "{}");
-  EXPECT_EQ(store_->EcgsWithoutEmbedding(other, 1000).size(), 40u);
+  EXPECT_EQ(store_->EcgsWithoutEmbedding(other, 1000).ecg_keys.size(), 40u);
+}
+
+TEST_F(EmbeddingsTest, APollAfterAKeyListsOnlyTheEcgsAboveIt) {
+  std::vector<Embedding> embeddings;
+  for (size_t i = 0; i < 30; ++i) embeddings.push_back({results_[i].ecg_key, 0, VectorOf(0)});
+  store_->WriteEmbeddings(model_, embeddings);
+  const PendingEmbeddings missing = store_->EcgsWithoutEmbedding(model_, 100, results_[34].ecg_key);
+  ASSERT_EQ(missing.ecg_keys.size(), 5u);
+  EXPECT_EQ(missing.ecg_keys.front(), results_[35].ecg_key);
+  EXPECT_EQ(missing.checked_through, results_[39].ecg_key);
+}
+
+TEST_F(EmbeddingsTest, WhenNothingIsPendingThePollReportsTheHighestKeyItChecked) {
+  std::vector<Embedding> embeddings;
+  for (const UpsertResult& r : results_) embeddings.push_back({r.ecg_key, 0, VectorOf(0)});
+  store_->WriteEmbeddings(model_, embeddings);
+  const PendingEmbeddings none = store_->EcgsWithoutEmbedding(model_, 10);
+  EXPECT_TRUE(none.ecg_keys.empty());
+  EXPECT_EQ(none.checked_through, results_.back().ecg_key);
+  // Above the highest key nothing is examined: the answer keeps the caller's key.
+  const int64_t beyond = results_.back().ecg_key + 50;
+  EXPECT_EQ(store_->EcgsWithoutEmbedding(model_, 10, beyond).checked_through, beyond);
+  // A new ECG is found by a poll after the last checked key.
+  const UpsertResult added = store_->UpsertEcgs({TestEcg(3, 99, 1, 50)}).front();
+  const PendingEmbeddings next = store_->EcgsWithoutEmbedding(model_, 10, none.checked_through);
+  EXPECT_EQ(next.ecg_keys, std::vector<int64_t>{added.ecg_key});
+  EXPECT_EQ(next.checked_through, added.ecg_key);
 }
 
 TEST_F(EmbeddingsTest, WritingForAnUnknownModelIsNotFound) {
