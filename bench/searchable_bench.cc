@@ -11,8 +11,6 @@
 // Reported: p50 and p95 of upload answer -> searchable (target p95 <= 2 s), the rate held, and
 // the p95 of upload answer -> row in the store (the ingest part of that time).
 // --quick: 5 seconds of uploads with the tiny model (a smoke run: figures not meaningful).
-#include <torch/torch.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,8 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "learning/model_dir.h"
-#include "learning/model_pack.h"
+#include "active_model.h"
 #include "report.h"
 #include "storage/ecg_store.h"
 #include "support/orthanc_server.h"
@@ -50,30 +47,6 @@ std::vector<std::string> MakeFiles(size_t count) {
     if (files.size() == count) break;
   }
   return files;
-}
-
-int64_t SaveActiveModel(ecg::EcgStore& store, const ecg::learning::ModelConfig& config,
-                        const std::string& dir) {
-  torch::manual_seed(1);
-  ecg::learning::EcgModel model(config);
-  ecg::learning::SaveModelDir(dir, model, nlohmann::json::object(), nlohmann::json::object());
-  const int64_t id =
-      store.SaveModel("bench", ecg::learning::PackModelDir(dir), config.ToJson().dump(), "{}");
-  store.ActivateModel(id);
-  return id;
-}
-
-bool WaitForModel(OrthancServer& orthanc, int64_t model_id) {
-  const double deadline = ecg::bench::NowSeconds() + 120;
-  while (ecg::bench::NowSeconds() < deadline) {
-    const auto status = orthanc.http().Get("/ecg/status");
-    if (status.status == 200) {
-      const auto search = nlohmann::json::parse(status.body)["search"];
-      if (search["model_id"] == model_id && search["state"] == "ready") return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
 }
 
 struct Answer {
@@ -134,14 +107,9 @@ int main(int argc, char** argv) {
   pg_options.durable = true;
   PostgresServer postgres(pg_options);
   const std::string uri = postgres.CreateDatabase("bench");
-  ecg::StoreOptions store_options;
-  store_options.connection_uri = uri;
-  store_options.migrate = true;
-  ecg::EcgStore store(store_options);
+  const std::unique_ptr<ecg::EcgStore> store = ecg::bench::OpenMigratedStore(uri);
   ecg::testing::TempDir dir;
-  const int64_t model_id = SaveActiveModel(
-      store, quick ? ecg::learning::ModelConfig::Tiny() : ecg::learning::ModelConfig::Default(),
-      dir.File("model"));
+  const int64_t model_id = ecg::bench::SaveActiveModel(*store, dir.File("model"));
 
   ecg::testing::OrthancServerOptions options;
   options.verbose_log = false;
@@ -149,7 +117,7 @@ int main(int argc, char** argv) {
   options.ecg_section = {
       {"Enable", true}, {"ConnectionUri", uri}, {"DataDirectory", dir.File("ecg")}, {"Threads", 2}};
   OrthancServer orthanc(options);
-  if (!WaitForModel(orthanc, model_id)) {
+  if (!ecg::bench::WaitForServedModel(orthanc, model_id)) {
     std::fprintf(stderr, "the plugin did not serve the model:\n%s\n", orthanc.LogTail().c_str());
     return 1;
   }
@@ -158,7 +126,7 @@ int main(int argc, char** argv) {
   std::exception_ptr watch_error;
   std::thread watcher([&] {
     try {
-      searchable = WatchEmbeddings(store, model_id, files.size(), abort);
+      searchable = WatchEmbeddings(*store, model_id, files.size(), abort);
     } catch (...) {
       watch_error = std::current_exception();
     }
@@ -180,7 +148,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < files.size(); ++i) {
     latencies_ms.push_back(std::max(
         0.0, std::chrono::duration<double, std::milli>(searchable[i] - answered[i].at).count()));
-    const std::optional<ecg::EcgRow> row = store.FindEcgByOrthancId(answered[i].orthanc_id);
+    const std::optional<ecg::EcgRow> row = store->FindEcgByOrthancId(answered[i].orthanc_id);
     if (row) store_ms.push_back(std::max<double>(0, row->ingested_at_ms - answered[i].wall_ms));
   }
   ecg::bench::Report("searchable_upload_rate", rate, "inst/s", "20");
