@@ -1,14 +1,15 @@
-// Eight floats processed as one value (GCC/Clang vector extension), for the resamplers' hot loops
-// (internal to waveform/: resample.cc, halfband.cc). Arithmetic on Lanes is element-wise; GCC
-// lowers it to AVX2 or to pairs of SSE instructions. ECG_MULTIVERSION compiles a function twice
+// Eight floats processed as one value (GCC/Clang vector extension), for hot loops (internal to
+// waveform/: resample.cc, halfband.cc, dicom/sample_codec.cc). Arithmetic on Lanes is element-wise;
+// GCC lowers it to AVX2 or to pairs of SSE instructions. ECG_MULTIVERSION compiles a function twice
 // (AVX2 and baseline x86-64) and picks one at run time; neither enables FMA, so both give
 // bit-identical results for a fixed summation order. Lanes is under-aligned on purpose (it is
 // loaded from and stored to std::vector<float> storage through Load/Store); GCC lets vector types
-// alias their element type.
+// alias their element type. Load/Store dereference rather than memcpy: GCC 12 can expand a
+// 32-byte memcpy inside a target("avx2") function as 16-byte moves through a stack slot (it did
+// so in the sample decoder, waveform/dicom/sample_codec.cc).
 #pragma once
 
 #include <cstddef>
-#include <cstring>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ECG_MULTIVERSION __attribute__((target_clones("avx2", "default")))
@@ -23,11 +24,11 @@ constexpr size_t kLanes = 8;
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(alignof(float))));
 
 inline void Load(Lanes& v, const float* p) {
-  std::memcpy(&v, p, sizeof(v));
+  v = *reinterpret_cast<const Lanes*>(p);
 }
 
 inline void Store(float* p, const Lanes& v) {
-  std::memcpy(p, &v, sizeof(v));
+  *reinterpret_cast<Lanes*>(p) = v;
 }
 
 // Transposes an 8 x 8 block in place (rows become columns): three rounds of shuffles instead

@@ -3,118 +3,222 @@
 #include <algorithm>
 #include <cstring>
 
+#include "waveform/float_lanes.h"
+
 namespace ecg::dicom {
 
 namespace {
 
+// Samples are decoded in blocks of 8 sample times x 8 channels: eight rows are loaded as
+// vectors of raw values (widened to 16 bits when stored in 8), transposed in registers (three
+// rounds of unpacks), then each column becomes eight floats, scaled and offset, and is stored
+// into its channel with one vector store. Values past the last channel of a partial block are
+// loaded (they belong to the next row) and discarded; blocks whose loads would reach past the
+// data, and the last rows when the sample count is not a multiple of 8, go value by value.
+// Both paths compute float(raw) * scale + offset in single precision without contraction, so
+// they agree bit for bit: |raw| < 2^16 keeps the product's relative error near 1e-7, far below a
+// quantisation step. 12 x 10,000 16-bit samples: 48 us against 79 us for the former 64-row float
+// tile with a scalar transposition (same run, thread CPU time, output allocation included).
+constexpr size_t kBlock = 8;
+
+// Everything below the per-format entry points is inlined into them, so that each of their
+// clones (AVX2, baseline) compiles the whole loop for its own instruction set.
+#define ECG_CODEC_INLINE inline __attribute__((always_inline))
+
+// Loaded straight from the file's bytes (any alignment, aliasing them).
+typedef int16_t S16x8 __attribute__((vector_size(16), aligned(alignof(int16_t)), may_alias));
+typedef uint16_t U16x8 __attribute__((vector_size(16), aligned(alignof(uint16_t)), may_alias));
+typedef int8_t S8x8 __attribute__((vector_size(8), aligned(1), may_alias));
+typedef uint8_t U8x8 __attribute__((vector_size(8), aligned(1), may_alias));
+
+// The raw type's vector of eight, and the 16-bit vector (and element) of the same signedness it
+// widens to.
 template <typename T>
-T Load(const uint8_t* p) {
+struct Vectors;
+template <>
+struct Vectors<int8_t> {
+  using Element = int16_t;
+  using Narrow = S8x8;
+  using Wide = S16x8;
+};
+template <>
+struct Vectors<uint8_t> {
+  using Element = uint16_t;
+  using Narrow = U8x8;
+  using Wide = U16x8;
+};
+template <>
+struct Vectors<int16_t> {
+  using Element = int16_t;
+  using Narrow = S16x8;
+  using Wide = S16x8;
+};
+template <>
+struct Vectors<uint16_t> {
+  using Element = uint16_t;
+  using Narrow = U16x8;
+  using Wide = U16x8;
+};
+
+template <typename T>
+ECG_CODEC_INLINE T Load(const uint8_t* p) {
   T value;
   std::memcpy(&value, p, sizeof(T));  // little-endian host assumed (x86-64, aarch64)
   return value;
 }
 
-// Single-precision scaling: the result is a float anyway, and |raw| < 2^16 keeps the product's
-// relative error near 1e-7 (far below a quantisation step).
-//
-// Samples are decoded in tiles of kTileRows sample times: first every value of the tile in file
-// order (a loop of constant length 64 that the compiler vectorises), with the channels' scales
-// and offsets repeated along the row; then the tile, which stays in L1, is transposed into the
-// channels. About 3x fewer instructions than converting channel by channel with strided loads.
-constexpr size_t kTileRows = 64;
-
 template <typename T>
-struct TileDecoder {
-  size_t channels;
-  std::vector<float> scale;   // kTileRows * channels, the channel scales repeated per row
-  std::vector<float> offset;  // likewise
-  std::vector<float> tile;    // kTileRows * channels decoded values, file order
-
-  TileDecoder(const std::vector<ChannelScale>& scales)
-      : channels(scales.size()),
-        scale(kTileRows * channels),
-        offset(kTileRows * channels),
-        tile(kTileRows * channels) {
-    for (size_t i = 0; i < scale.size(); ++i) {
-      scale[i] = static_cast<float>(scales[i % channels].scale_uV);
-      offset[i] = static_cast<float>(scales[i % channels].offset_uV);
-    }
-  }
-
-  // A full tile: kTileRows x channels values starting at src.
-  void ConvertFull(const uint8_t* src) {
-    T raw[kTileRows];
-    float* __restrict dst = tile.data();
-    const float* __restrict sc = scale.data();
-    const float* __restrict of = offset.data();
-    for (size_t base = 0; base < kTileRows * channels; base += kTileRows) {
-      std::memcpy(raw, src + base * sizeof(T), sizeof(raw));
-      for (size_t j = 0; j < kTileRows; ++j) {
-        dst[base + j] = static_cast<float>(raw[j]) * sc[base + j] + of[base + j];
-      }
-    }
-  }
-
-  void ConvertPartial(const uint8_t* src, size_t values) {
-    for (size_t k = 0; k < values; ++k) {
-      tile[k] = static_cast<float>(Load<T>(src + k * sizeof(T))) * scale[k] + offset[k];
-    }
-  }
-
-  void Transpose(size_t rows, size_t first_row, std::vector<Channel>* out) {
-    for (size_t c = 0; c < channels; ++c) {
-      float* __restrict dst = (*out)[c].samples_uV.data() + first_row;
-      const float* src = tile.data() + c;
-      size_t r = 0;
-      for (; r + 4 <= rows; r += 4) {  // unrolled: the strided loads do not vectorise
-        const float* row = src + r * channels;
-        dst[r] = row[0];
-        dst[r + 1] = row[channels];
-        dst[r + 2] = row[2 * channels];
-        dst[r + 3] = row[3 * channels];
-      }
-      for (; r < rows; ++r) dst[r] = src[r * channels];
-    }
-  }
-};
-
-// Sets padding samples to 0 and returns how many there were.
-template <typename T>
-size_t ZeroPadding(const uint8_t* first, size_t stride, size_t samples, int32_t pad, float* out) {
-  size_t padded = 0;
-  const uint8_t* p = first;
-  for (size_t t = 0; t < samples; ++t, p += stride) {
-    if (static_cast<int32_t>(Load<T>(p)) == pad) {
-      out[t] = 0.0f;
-      ++padded;
-    }
-  }
-  return padded;
+ECG_CODEC_INLINE typename Vectors<T>::Wide LoadEight(const uint8_t* p) {
+  const auto v = *reinterpret_cast<const typename Vectors<T>::Narrow*>(p);
+  return __builtin_convertvector(v, typename Vectors<T>::Wide);
 }
 
-template <typename T>
-void DecodeTyped(const InterleavedSamples& in, const std::vector<ChannelScale>& scales,
-                 std::vector<Channel>* channels) {
-  for (Channel& channel : *channels) channel.samples_uV.resize(in.samples);
-  TileDecoder<T> decoder(scales);
-  const size_t row_bytes = in.channels * sizeof(T);
-  for (size_t t0 = 0; t0 < in.samples; t0 += kTileRows) {
-    const size_t rows = std::min(kTileRows, in.samples - t0);
-    const uint8_t* src = in.data + t0 * row_bytes;
-    if (rows == kTileRows) {
-      decoder.ConvertFull(src);
-    } else {
-      decoder.ConvertPartial(src, rows * in.channels);
+// The vector shuffles of an 8 x 8 transposition: interleave 16-, 32- or 64-bit pieces of the low
+// (Lo) or high (Hi) halves of a and b.
+template <typename V>
+ECG_CODEC_INLINE V Lo16(V a, V b) {
+  return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+template <typename V>
+ECG_CODEC_INLINE V Hi16(V a, V b) {
+  return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+template <typename V>
+ECG_CODEC_INLINE V Lo32(V a, V b) {
+  return __builtin_shufflevector(a, b, 0, 1, 8, 9, 2, 3, 10, 11);
+}
+template <typename V>
+ECG_CODEC_INLINE V Hi32(V a, V b) {
+  return __builtin_shufflevector(a, b, 4, 5, 12, 13, 6, 7, 14, 15);
+}
+template <typename V>
+ECG_CODEC_INLINE V Lo64(V a, V b) {
+  return __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11);
+}
+template <typename V>
+ECG_CODEC_INLINE V Hi64(V a, V b) {
+  return __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+// One group's decoding job; channel c goes to out[c], padding counts to padded[c].
+struct Job {
+  const uint8_t* data;
+  size_t channels;
+  size_t samples;
+  const float* scale;
+  const float* offset;
+  float* const* out;
+  bool has_padding;
+  int32_t padding;
+  size_t* padded;
+};
+
+// Rows [t0, t1) of channels [c0, c1), value by value.
+template <typename T, bool kPadding>
+ECG_CODEC_INLINE void DecodeValues(const Job& job, size_t t0, size_t t1, size_t c0, size_t c1) {
+  for (size_t t = t0; t < t1; ++t) {
+    const uint8_t* row = job.data + t * job.channels * sizeof(T);
+    for (size_t c = c0; c < c1; ++c) {
+      const T raw = Load<T>(row + c * sizeof(T));
+      float value = static_cast<float>(raw) * job.scale[c] + job.offset[c];
+      if (kPadding && static_cast<int32_t>(raw) == job.padding) {
+        value = 0.0f;
+        ++job.padded[c];
+      }
+      job.out[c][t] = value;
     }
-    decoder.Transpose(rows, t0, channels);
   }
-  for (size_t c = 0; c < in.channels; ++c) {
-    Channel& channel = (*channels)[c];
-    channel.padding_samples = in.padding
-                                  ? ZeroPadding<T>(in.data + c * sizeof(T), row_bytes, in.samples,
-                                                   *in.padding, channel.samples_uV.data())
-                                  : 0;
+}
+
+typedef int32_t I32x8 __attribute__((vector_size(32), aligned(alignof(int32_t))));
+
+// Lanes equal to the padding value become 0 and are counted. REQUIRES: the padding value fits T.
+template <typename T, typename V>
+ECG_CODEC_INLINE void ZeroPadding(const Job& job, V column, size_t c, Lanes* value) {
+  const V padding = V{} + static_cast<typename Vectors<T>::Element>(job.padding);
+  const auto equal = column == padding;
+  const I32x8 mask = __builtin_convertvector(equal, I32x8);  // -1 where equal, else 0
+  for (size_t i = 0; i < kBlock; ++i) job.padded[c] -= mask[i];
+  *value = reinterpret_cast<Lanes>(reinterpret_cast<I32x8>(*value) & ~mask);
+}
+
+// Eight sample times of channel c (one column of a transposed block) into out[c][t, t + 8).
+template <typename T, bool kPadding, typename V>
+ECG_CODEC_INLINE void StoreColumn(const Job& job, V column, size_t c, size_t t) {
+  Lanes value = __builtin_convertvector(column, Lanes) * job.scale[c] + job.offset[c];
+  if (kPadding) ZeroPadding<T>(job, column, c, &value);
+  Store(job.out[c] + t, value);
+}
+
+// Rows [t, t + 8) of channels [c0, c0 + width), width 1..8: eight rows loaded, transposed by
+// three rounds of unpacks (named values, so that they stay in registers), columns stored.
+template <typename T, bool kPadding>
+ECG_CODEC_INLINE void DecodeBlock(const Job& job, size_t t, size_t c0, size_t width) {
+  const size_t stride = job.channels * sizeof(T);
+  const uint8_t* p = job.data + t * stride + c0 * sizeof(T);
+  const auto r0 = LoadEight<T>(p), r1 = LoadEight<T>(p + stride);
+  const auto r2 = LoadEight<T>(p + 2 * stride), r3 = LoadEight<T>(p + 3 * stride);
+  const auto r4 = LoadEight<T>(p + 4 * stride), r5 = LoadEight<T>(p + 5 * stride);
+  const auto r6 = LoadEight<T>(p + 6 * stride), r7 = LoadEight<T>(p + 7 * stride);
+  const auto a0 = Lo16(r0, r1), a1 = Hi16(r0, r1), a2 = Lo16(r2, r3), a3 = Hi16(r2, r3);
+  const auto a4 = Lo16(r4, r5), a5 = Hi16(r4, r5), a6 = Lo16(r6, r7), a7 = Hi16(r6, r7);
+  const auto b0 = Lo32(a0, a2), b1 = Hi32(a0, a2), b2 = Lo32(a1, a3), b3 = Hi32(a1, a3);
+  const auto b4 = Lo32(a4, a6), b5 = Hi32(a4, a6), b6 = Lo32(a5, a7), b7 = Hi32(a5, a7);
+  StoreColumn<T, kPadding>(job, Lo64(b0, b4), c0, t);
+  if (width > 1) StoreColumn<T, kPadding>(job, Hi64(b0, b4), c0 + 1, t);
+  if (width > 2) StoreColumn<T, kPadding>(job, Lo64(b1, b5), c0 + 2, t);
+  if (width > 3) StoreColumn<T, kPadding>(job, Hi64(b1, b5), c0 + 3, t);
+  if (width > 4) StoreColumn<T, kPadding>(job, Lo64(b2, b6), c0 + 4, t);
+  if (width > 5) StoreColumn<T, kPadding>(job, Hi64(b2, b6), c0 + 5, t);
+  if (width > 6) StoreColumn<T, kPadding>(job, Lo64(b3, b7), c0 + 6, t);
+  if (width > 7) StoreColumn<T, kPadding>(job, Hi64(b3, b7), c0 + 7, t);
+}
+
+template <typename T, bool kPadding>
+ECG_CODEC_INLINE void DecodeAll(const Job& job) {
+  const size_t total = job.channels * job.samples;  // values present
+  const size_t full_rows = job.samples / kBlock * kBlock;
+  for (size_t t = 0; t < full_rows; t += kBlock) {
+    for (size_t c0 = 0; c0 < job.channels; c0 += kBlock) {
+      const size_t width = std::min(kBlock, job.channels - c0);
+      if ((t + kBlock - 1) * job.channels + c0 + kBlock <= total) {
+        DecodeBlock<T, kPadding>(job, t, c0, width);
+      } else {
+        DecodeValues<T, kPadding>(job, t, t + kBlock, c0, c0 + width);
+      }
+    }
   }
+  DecodeValues<T, kPadding>(job, full_rows, job.samples, 0, job.channels);
+}
+
+// One entry point per raw type, compiled for AVX2 and for baseline x86-64; the padding test is
+// compiled in only where the group declares a padding value.
+ECG_MULTIVERSION void DecodeSB8(const Job& job) {
+  job.has_padding ? DecodeAll<int8_t, true>(job) : DecodeAll<int8_t, false>(job);
+}
+ECG_MULTIVERSION void DecodeUB8(const Job& job) {
+  job.has_padding ? DecodeAll<uint8_t, true>(job) : DecodeAll<uint8_t, false>(job);
+}
+ECG_MULTIVERSION void DecodeSS16(const Job& job) {
+  job.has_padding ? DecodeAll<int16_t, true>(job) : DecodeAll<int16_t, false>(job);
+}
+ECG_MULTIVERSION void DecodeUS16(const Job& job) {
+  job.has_padding ? DecodeAll<uint16_t, true>(job) : DecodeAll<uint16_t, false>(job);
+}
+
+// A padding value outside the format's range matches no sample.
+bool PaddingFits(SampleFormat format, int32_t value) {
+  switch (format) {
+    case SampleFormat::kSB8:
+      return value >= -128 && value <= 127;
+    case SampleFormat::kUB8:
+      return value >= 0 && value <= 255;
+    case SampleFormat::kSS16:
+      return value >= -32768 && value <= 32767;
+    case SampleFormat::kUS16:
+      return value >= 0 && value <= 65535;
+  }
+  return false;
 }
 
 }  // namespace
@@ -137,16 +241,40 @@ size_t BytesPerSample(SampleFormat format) {
 
 void DecodeInterleaved(const InterleavedSamples& in, const std::vector<ChannelScale>& scales,
                        std::vector<Channel>* channels) {
+  std::vector<float> scale(in.channels), offset(in.channels);
+  std::vector<float*> out(in.channels);
+  std::vector<size_t> padded(in.channels, 0);
+  for (size_t c = 0; c < in.channels; ++c) {
+    scale[c] = static_cast<float>(scales[c].scale_uV);
+    offset[c] = static_cast<float>(scales[c].offset_uV);
+    std::vector<float>& samples = (*channels)[c].samples_uV;
+    samples.resize(in.samples);
+    out[c] = samples.data();
+  }
+  const Job job{in.data,
+                in.channels,
+                in.samples,
+                scale.data(),
+                offset.data(),
+                out.data(),
+                in.padding && PaddingFits(in.format, *in.padding),
+                in.padding.value_or(0),
+                padded.data()};
   switch (in.format) {
     case SampleFormat::kSB8:
-      return DecodeTyped<int8_t>(in, scales, channels);
+      DecodeSB8(job);
+      break;
     case SampleFormat::kUB8:
-      return DecodeTyped<uint8_t>(in, scales, channels);
+      DecodeUB8(job);
+      break;
     case SampleFormat::kSS16:
-      return DecodeTyped<int16_t>(in, scales, channels);
+      DecodeSS16(job);
+      break;
     case SampleFormat::kUS16:
-      return DecodeTyped<uint16_t>(in, scales, channels);
+      DecodeUS16(job);
+      break;
   }
+  for (size_t c = 0; c < in.channels; ++c) (*channels)[c].padding_samples = padded[c];
 }
 
 std::vector<uint8_t> EncodeInterleavedInt16(const std::vector<std::vector<int16_t>>& raw) {
