@@ -17,18 +17,34 @@
 #define ECG_MULTIVERSION
 #endif
 
+// For the helpers of a multiversioned function: inlined into each clone, so that they are
+// compiled for that clone's instruction set (an out-of-line copy would be baseline x86-64).
+#define ECG_ALWAYS_INLINE inline __attribute__((always_inline))
+
 namespace ecg {
 
 constexpr size_t kLanes = 8;
 
 typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float)), aligned(alignof(float))));
 
-inline void Load(Lanes& v, const float* p) {
+ECG_ALWAYS_INLINE void Load(Lanes& v, const float* p) {
   v = *reinterpret_cast<const Lanes*>(p);
 }
 
-inline void Store(float* p, const Lanes& v) {
+ECG_ALWAYS_INLINE void Store(float* p, const Lanes& v) {
   *reinterpret_cast<Lanes*>(p) = v;
+}
+
+// Sixteen floats, for functions compiled with target("avx512f") (one zmm register); the same
+// element-wise arithmetic as Lanes.
+typedef float Lanes16 __attribute__((vector_size(16 * sizeof(float)), aligned(alignof(float))));
+
+ECG_ALWAYS_INLINE void Load(Lanes16& v, const float* p) {
+  v = *reinterpret_cast<const Lanes16*>(p);
+}
+
+ECG_ALWAYS_INLINE void Store(float* p, const Lanes16& v) {
+  *reinterpret_cast<Lanes16*>(p) = v;
 }
 
 // Transposes an 8 x 8 block in place (rows become columns): three rounds of shuffles instead

@@ -8,7 +8,9 @@
 // frequency, -6 dB at it, below -58 dB from 1.15 x it (tests/waveform/resample_test.cc checks the
 // Resampler's specification on it). Output j lies at input position 2j (no delay); there are
 // round(n / 2) outputs; beyond the ends the input is extended as waveform/edge_extension.h says.
-// Channels are filtered one at a time, eight outputs per vector. Pure, thread-safe.
+// Channels are filtered one at a time, 16 outputs per vector where the CPU has AVX-512, else 8
+// (AVX2 or baseline x86-64); every path computes the same operations in the same order, so they
+// agree bit for bit (no FMA). Pure, thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -18,7 +20,11 @@ namespace ecg {
 // Non-zero taps per output.
 constexpr size_t kHalfbandTaps = 25;
 
+// kWidest: the widest vectors this CPU has; kEight: 8-float vectors (for tests comparing paths).
+enum class HalfbandIsa { kWidest, kEight };
+
 // in[c][0, n) -> out[c][0, (n + 1) / 2) for c < channels. REQUIRES n >= 1, no overlap.
-void HalfbandDecimate(const float* const* in, size_t channels, size_t n, float* const* out);
+void HalfbandDecimate(const float* const* in, size_t channels, size_t n, float* const* out,
+                      HalfbandIsa isa = HalfbandIsa::kWidest);
 
 }  // namespace ecg

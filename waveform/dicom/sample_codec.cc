@@ -21,10 +21,6 @@ namespace {
 // tile with a scalar transposition (same run, thread CPU time, output allocation included).
 constexpr size_t kBlock = 8;
 
-// Everything below the per-format entry points is inlined into them, so that each of their
-// clones (AVX2, baseline) compiles the whole loop for its own instruction set.
-#define ECG_CODEC_INLINE inline __attribute__((always_inline))
-
 // Loaded straight from the file's bytes (any alignment, aliasing them).
 typedef int16_t S16x8 __attribute__((vector_size(16), aligned(alignof(int16_t)), may_alias));
 typedef uint16_t U16x8 __attribute__((vector_size(16), aligned(alignof(uint16_t)), may_alias));
@@ -61,14 +57,14 @@ struct Vectors<uint16_t> {
 };
 
 template <typename T>
-ECG_CODEC_INLINE T Load(const uint8_t* p) {
+ECG_ALWAYS_INLINE T Load(const uint8_t* p) {
   T value;
   std::memcpy(&value, p, sizeof(T));  // little-endian host assumed (x86-64, aarch64)
   return value;
 }
 
 template <typename T>
-ECG_CODEC_INLINE typename Vectors<T>::Wide LoadEight(const uint8_t* p) {
+ECG_ALWAYS_INLINE typename Vectors<T>::Wide LoadEight(const uint8_t* p) {
   const auto v = *reinterpret_cast<const typename Vectors<T>::Narrow*>(p);
   return __builtin_convertvector(v, typename Vectors<T>::Wide);
 }
@@ -76,27 +72,27 @@ ECG_CODEC_INLINE typename Vectors<T>::Wide LoadEight(const uint8_t* p) {
 // The vector shuffles of an 8 x 8 transposition: interleave 16-, 32- or 64-bit pieces of the low
 // (Lo) or high (Hi) halves of a and b.
 template <typename V>
-ECG_CODEC_INLINE V Lo16(V a, V b) {
+ECG_ALWAYS_INLINE V Lo16(V a, V b) {
   return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
 }
 template <typename V>
-ECG_CODEC_INLINE V Hi16(V a, V b) {
+ECG_ALWAYS_INLINE V Hi16(V a, V b) {
   return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
 }
 template <typename V>
-ECG_CODEC_INLINE V Lo32(V a, V b) {
+ECG_ALWAYS_INLINE V Lo32(V a, V b) {
   return __builtin_shufflevector(a, b, 0, 1, 8, 9, 2, 3, 10, 11);
 }
 template <typename V>
-ECG_CODEC_INLINE V Hi32(V a, V b) {
+ECG_ALWAYS_INLINE V Hi32(V a, V b) {
   return __builtin_shufflevector(a, b, 4, 5, 12, 13, 6, 7, 14, 15);
 }
 template <typename V>
-ECG_CODEC_INLINE V Lo64(V a, V b) {
+ECG_ALWAYS_INLINE V Lo64(V a, V b) {
   return __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11);
 }
 template <typename V>
-ECG_CODEC_INLINE V Hi64(V a, V b) {
+ECG_ALWAYS_INLINE V Hi64(V a, V b) {
   return __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);
 }
 
@@ -115,7 +111,7 @@ struct Job {
 
 // Rows [t0, t1) of channels [c0, c1), value by value.
 template <typename T, bool kPadding>
-ECG_CODEC_INLINE void DecodeValues(const Job& job, size_t t0, size_t t1, size_t c0, size_t c1) {
+ECG_ALWAYS_INLINE void DecodeValues(const Job& job, size_t t0, size_t t1, size_t c0, size_t c1) {
   for (size_t t = t0; t < t1; ++t) {
     const uint8_t* row = job.data + t * job.channels * sizeof(T);
     for (size_t c = c0; c < c1; ++c) {
@@ -134,7 +130,7 @@ typedef int32_t I32x8 __attribute__((vector_size(32), aligned(alignof(int32_t)))
 
 // Lanes equal to the padding value become 0 and are counted. REQUIRES: the padding value fits T.
 template <typename T, typename V>
-ECG_CODEC_INLINE void ZeroPadding(const Job& job, V column, size_t c, Lanes* value) {
+ECG_ALWAYS_INLINE void ZeroPadding(const Job& job, V column, size_t c, Lanes* value) {
   const V padding = V{} + static_cast<typename Vectors<T>::Element>(job.padding);
   const auto equal = column == padding;
   const I32x8 mask = __builtin_convertvector(equal, I32x8);  // -1 where equal, else 0
@@ -144,7 +140,7 @@ ECG_CODEC_INLINE void ZeroPadding(const Job& job, V column, size_t c, Lanes* val
 
 // Eight sample times of channel c (one column of a transposed block) into out[c][t, t + 8).
 template <typename T, bool kPadding, typename V>
-ECG_CODEC_INLINE void StoreColumn(const Job& job, V column, size_t c, size_t t) {
+ECG_ALWAYS_INLINE void StoreColumn(const Job& job, V column, size_t c, size_t t) {
   Lanes value = __builtin_convertvector(column, Lanes) * job.scale[c] + job.offset[c];
   if (kPadding) ZeroPadding<T>(job, column, c, &value);
   Store(job.out[c] + t, value);
@@ -153,7 +149,7 @@ ECG_CODEC_INLINE void StoreColumn(const Job& job, V column, size_t c, size_t t) 
 // Rows [t, t + 8) of channels [c0, c0 + width), width 1..8: eight rows loaded, transposed by
 // three rounds of unpacks (named values, so that they stay in registers), columns stored.
 template <typename T, bool kPadding>
-ECG_CODEC_INLINE void DecodeBlock(const Job& job, size_t t, size_t c0, size_t width) {
+ECG_ALWAYS_INLINE void DecodeBlock(const Job& job, size_t t, size_t c0, size_t width) {
   const size_t stride = job.channels * sizeof(T);
   const uint8_t* p = job.data + t * stride + c0 * sizeof(T);
   const auto r0 = LoadEight<T>(p), r1 = LoadEight<T>(p + stride);
@@ -175,7 +171,7 @@ ECG_CODEC_INLINE void DecodeBlock(const Job& job, size_t t, size_t c0, size_t wi
 }
 
 template <typename T, bool kPadding>
-ECG_CODEC_INLINE void DecodeAll(const Job& job) {
+ECG_ALWAYS_INLINE void DecodeAll(const Job& job) {
   const size_t total = job.channels * job.samples;  // values present
   const size_t full_rows = job.samples / kBlock * kBlock;
   for (size_t t = 0; t < full_rows; t += kBlock) {
