@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 #include "waveform/edge_extension.h"
 #include "waveform/float_lanes.h"
@@ -64,24 +63,26 @@ ECG_ALWAYS_INLINE void Deinterleave(const float* p, Lanes16* even, Lanes16* odd)
   *odd = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 }
 
-// Splits the extended input into its even and odd samples (length `size` each): whole vectors
-// where the input is in range, ExtendedSample at the edges.
+// Splits the extended input into its even and odd samples m0 <= m < m1 (even[m - m0] =
+// x(2m - kPad), odd[m - m0] = x(2m + 1 - kPad)): whole vectors where the input is in range,
+// ExtendedSample at the edges.
 template <typename V>
-ECG_ALWAYS_INLINE void Split(const float* x, size_t n, size_t size, float* even, float* odd) {
+ECG_ALWAYS_INLINE void Split(const float* x, size_t n, size_t m0, size_t m1, float* even,
+                             float* odd) {
   constexpr size_t w = kWidth<V>;
   const auto at = [x, n](size_t m, size_t parity) {
     return ExtendedSample(
         x, n, static_cast<std::ptrdiff_t>(2 * m + parity) - static_cast<std::ptrdiff_t>(kPad));
   };
-  size_t m = 0;
-  for (; m < kPad / 2 && m < size; ++m) even[m] = at(m, 0), odd[m] = at(m, 1);
-  for (; m + w <= size && 2 * m + 2 * w <= n + kPad; m += w) {
+  size_t m = m0;
+  for (; m < kPad / 2 && m < m1; ++m) even[m - m0] = at(m, 0), odd[m - m0] = at(m, 1);
+  for (; m + w <= m1 && 2 * m + 2 * w <= n + kPad; m += w) {
     V e, o;
     Deinterleave(x + 2 * m - kPad, &e, &o);
-    Store(even + m, e);
-    Store(odd + m, o);
+    Store(even + m - m0, e);
+    Store(odd + m - m0, o);
   }
-  for (; m < size; ++m) even[m] = at(m, 0), odd[m] = at(m, 1);
+  for (; m < m1; ++m) even[m - m0] = at(m, 0), odd[m - m0] = at(m, 1);
 }
 
 // acc += coefficient * (x[a] + x[b]), one vector of outputs.
@@ -93,54 +94,74 @@ ECG_ALWAYS_INLINE void AddPair(V& acc, float coefficient, const float* a, const 
   acc += coefficient * (later + earlier);
 }
 
-// One vector of outputs at y: y[j] = centre even[j + kPairs] + sum_q pair[q] (odd[j + kPairs + q]
-// + odd[j + kPairs - 1 - q]), the pairs summed in two interleaved chains (fixed order, the same
-// for every vector width, so all paths agree bit for bit).
-template <typename V>
-ECG_ALWAYS_INLINE void FilterVector(const Coefficients& c, const float* even, const float* odd,
-                                    float* y) {
-  V centre, acc0 = {}, acc1 = {};
-  Load(centre, even + kPairs);
+// kVectors vectors of outputs at y: y[j] = centre even[j + kPairs] + sum_q pair[q] (odd[j +
+// kPairs + q] + odd[j + kPairs - 1 - q]), the pairs summed in two interleaved chains per vector
+// (fixed order, the same for every vector width and count, so all paths agree bit for bit).
+// Two vectors at once give the core four independent chains.
+template <typename V, size_t kVectors>
+ECG_ALWAYS_INLINE void FilterVectors(const Coefficients& c, const float* even, const float* odd,
+                                     float* y) {
+  constexpr size_t w = kWidth<V>;
+  V acc[kVectors][2] = {};
   for (size_t q = 0; q < kPairs; q += 2) {
-    AddPair(acc0, c.pair[q], odd + kPairs + q, odd + kPairs - 1 - q);
-    AddPair(acc1, c.pair[q + 1], odd + kPairs + q + 1, odd + kPairs - 2 - q);
+#pragma GCC unroll 4
+    for (size_t v = 0; v < kVectors; ++v) {
+      const float* o = odd + v * w + kPairs;
+      AddPair(acc[v][0], c.pair[q], o + q, o - 1 - q);
+      AddPair(acc[v][1], c.pair[q + 1], o + q + 1, o - 2 - q);
+    }
   }
-  Store(y, (c.centre * centre + acc0) + acc1);
+#pragma GCC unroll 4
+  for (size_t v = 0; v < kVectors; ++v) {
+    V centre;
+    Load(centre, even + v * w + kPairs);
+    Store(y + v * w, (c.centre * centre + acc[v][0]) + acc[v][1]);
+  }
 }
 
-// One channel: x[0, n) -> y[0, (n + 1) / 2). even and odd are scratch of `size` floats each,
-// tail of one vector; whole vectors of outputs are written straight to y, the last through tail.
+// Outputs per chunk of a channel: the chunk's split samples (2 x (kChunk + 2 kPairs) floats)
+// stay in L1 while they are filtered.
+constexpr size_t kChunk = 256;
+constexpr size_t kScratch = kChunk + 2 * kPairs;
+
+// Outputs [j0, j0 + count) of one channel x[0, n) into y[j0...].
 template <typename V>
-ECG_ALWAYS_INLINE void DecimateChannel(const float* x, size_t n, float* y, size_t size, float* even,
-                                       float* odd, float* tail) {
+ECG_ALWAYS_INLINE void DecimateChunk(const float* x, size_t n, size_t j0, size_t count, float* y) {
   constexpr size_t w = kWidth<V>;
   const Coefficients& c = Taps();
-  const size_t count = (n + 1) / 2;
-  Split<V>(x, n, size, even, odd);
+  const size_t vectors = (count + w - 1) / w;
+  alignas(64) float even[kScratch], odd[kScratch], tail[w];
+  Split<V>(x, n, j0, j0 + vectors * w + 2 * kPairs, even, odd);
   size_t j = 0;
-  for (; j + w <= count; j += w) FilterVector<V>(c, even + j, odd + j, y + j);
+  for (; j + 2 * w <= count; j += 2 * w) FilterVectors<V, 2>(c, even + j, odd + j, y + j0 + j);
+  for (; j + w <= count; j += w) FilterVectors<V, 1>(c, even + j, odd + j, y + j0 + j);
   if (j == count) return;
-  FilterVector<V>(c, even + j, odd + j, tail);
-  std::copy(tail, tail + (count - j), y + j);
+  FilterVectors<V, 1>(c, even + j, odd + j, tail);
+  std::copy(tail, tail + (count - j), y + j0 + j);
+}
+
+template <typename V>
+ECG_ALWAYS_INLINE void DecimateChannels(const float* const* in, size_t channels, size_t n,
+                                        float* const* out) {
+  const size_t count = (n + 1) / 2;
+  for (size_t ch = 0; ch < channels; ++ch) {
+    for (size_t j0 = 0; j0 < count; j0 += kChunk) {
+      DecimateChunk<V>(in[ch], n, j0, std::min(kChunk, count - j0), out[ch]);
+    }
+  }
 }
 
 // The channel loop for 8-float vectors (AVX2 or baseline clone) and 16-float ones (AVX-512).
 ECG_MULTIVERSION
-void DecimateLanes8(const float* const* in, size_t channels, size_t n, float* const* out,
-                    size_t size, float* even, float* odd, float* tail) {
-  for (size_t ch = 0; ch < channels; ++ch) {
-    DecimateChannel<Lanes>(in[ch], n, out[ch], size, even, odd, tail);
-  }
+void DecimateLanes8(const float* const* in, size_t channels, size_t n, float* const* out) {
+  DecimateChannels<Lanes>(in, channels, n, out);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ECG_HALFBAND_AVX512 1
 __attribute__((target("avx512f"), optimize("fp-contract=off"))) void DecimateLanes16(
-    const float* const* in, size_t channels, size_t n, float* const* out, size_t size, float* even,
-    float* odd, float* tail) {
-  for (size_t ch = 0; ch < channels; ++ch) {
-    DecimateChannel<Lanes16>(in[ch], n, out[ch], size, even, odd, tail);
-  }
+    const float* const* in, size_t channels, size_t n, float* const* out) {
+  DecimateChannels<Lanes16>(in, channels, n, out);
 }
 #endif
 
@@ -148,20 +169,11 @@ __attribute__((target("avx512f"), optimize("fp-contract=off"))) void DecimateLan
 
 void HalfbandDecimate(const float* const* in, size_t channels, size_t n, float* const* out,
                       HalfbandIsa isa) {
-  constexpr size_t kMaxWidth = 16;
-  const size_t count = (n + 1) / 2;
-  const size_t blocks = (count + kMaxWidth - 1) / kMaxWidth;
-  const size_t size = blocks * kMaxWidth + 2 * kPairs;  // the last vector reads up to here
-  thread_local std::vector<float> even, odd, tail(kMaxWidth);
-  even.resize(size);
-  odd.resize(size);
 #ifdef ECG_HALFBAND_AVX512
   static const bool has_avx512 = __builtin_cpu_supports("avx512f");
-  if (isa == HalfbandIsa::kWidest && has_avx512) {
-    return DecimateLanes16(in, channels, n, out, size, even.data(), odd.data(), tail.data());
-  }
+  if (isa == HalfbandIsa::kWidest && has_avx512) return DecimateLanes16(in, channels, n, out);
 #endif
-  DecimateLanes8(in, channels, n, out, size, even.data(), odd.data(), tail.data());
+  DecimateLanes8(in, channels, n, out);
 }
 
 }  // namespace ecg
