@@ -36,10 +36,15 @@ struct InterleavedSamples {
   std::optional<int32_t> padding;  // raw padding value, if the group declares one
 };
 
+// Which vector instructions DecodeInterleaved uses: kWidest, the widest this CPU has (AVX-512
+// where present); kNoAvx512, AVX2 or baseline x86-64 (for tests comparing the paths). Every path
+// gives the same floats, bit for bit.
+enum class SampleIsa { kWidest, kNoAvx512 };
+
 // REQUIRES: channels->size() == in.channels and scales.size() == in.channels.
 // Fills each channel's samples_uV (resized to in.samples) and padding_samples.
 void DecodeInterleaved(const InterleavedSamples& in, const std::vector<ChannelScale>& scales,
-                       std::vector<Channel>* channels);
+                       std::vector<Channel>* channels, SampleIsa isa = SampleIsa::kWidest);
 
 // Writes whole raw values (already quantised, int16 range) sample-major as SS little-endian.
 // raw is channel-major: raw[c][t].
