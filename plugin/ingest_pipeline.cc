@@ -7,13 +7,12 @@
 
 namespace ecg::plugin {
 
-IngestedEcg DecodeForStore(const std::string& dicom_bytes, const OrthancIds& orthanc_ids) {
+IngestedEcg DecodeForStore(const std::string& dicom_bytes) {
   dicom::DecodeOptions options;
   options.decode_other_groups = false;  // only the rhythm and the median beat are stored
   EcgRecord record = dicom::DecodeEcg(reinterpret_cast<const uint8_t*>(dicom_bytes.data()),
                                       dicom_bytes.size(), options);
   IngestedEcg ecg;
-  ecg.orthanc = orthanc_ids;
   ecg.signal = Canonicalise(record.rhythm);
   ecg.source_rate_hz = record.rhythm.sample_rate_hz;
   if (record.median_beat) ecg.median_beat = Canonicalise(*record.median_beat);

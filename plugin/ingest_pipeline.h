@@ -1,5 +1,6 @@
 // ingest_pipeline: one DICOM ECG file in, the store's IngestedEcg out (decode with
 // waveform/dicom, canonicalise the rhythm group and the median beat with waveform/canonical).
+// The result's Orthanc IDs are left empty: the caller knows them.
 //
 // Errors: what DecodeEcg and Canonicalise throw (Error::Corruption, Error::Unsupported,
 // Error::InvalidArgument); their messages name the tag or group, never patient data.
@@ -12,6 +13,6 @@
 
 namespace ecg::plugin {
 
-IngestedEcg DecodeForStore(const std::string& dicom_bytes, const OrthancIds& orthanc_ids);
+IngestedEcg DecodeForStore(const std::string& dicom_bytes);
 
 }  // namespace ecg::plugin

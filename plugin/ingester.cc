@@ -9,6 +9,7 @@
 #include "plugin/ingest_pipeline.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/orthanc_changes.h"
+#include "plugin/orthanc_ids.h"
 #include "plugin/thread_priority.h"
 #include "waveform/dicom/sop_class.h"
 #include "waveform/error.h"
@@ -21,11 +22,22 @@ using std::chrono::milliseconds;
 constexpr milliseconds kFirstRetryDelay{100};
 constexpr milliseconds kCursorSavePeriod{1000};
 constexpr milliseconds kReaderErrorPause{1000};
+// The shortest time between two reads of the change log: Orthanc notifies every stored instance,
+// and one read per notification would cost Orthanc a database transaction per instance during a
+// burst. The first notification after a quiet spell is read at once.
+constexpr milliseconds kMinReadGap{100};
 constexpr int kConflictRetries = 5;
 constexpr size_t kInstancesPage = 500;
 // Tasks a worker writes in one transaction, at most: enough to make commits rare during a burst,
 // few enough to keep a transaction's ECGs (about 250 KB each, decoded) small in memory.
 constexpr size_t kMaxBatch = 32;
+// Stored instances whose SOP class the reader may learn without asking Orthanc: a few MB, far
+// more than the instances stored during one read gap, even at thousands per second.
+constexpr size_t kSopClassHints = 65536;
+
+bool IsWaveformClass(const std::string& sop_class_uid) {
+  return dicom::ClassifySopClass(sop_class_uid) != dicom::SopClassKind::kNotWaveform;
+}
 
 milliseconds Ms(double seconds) {
   return milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -54,7 +66,10 @@ void SortByPatient(std::vector<const IngestTask*>* tasks, std::vector<IngestedEc
 }  // namespace
 
 Ingester::Ingester(const PluginConfig& config, std::shared_ptr<EcgStore> store)
-    : config_(config), store_(std::move(store)), queue_(config.queue_size) {}
+    : config_(config),
+      store_(std::move(store)),
+      queue_(config.queue_size),
+      hints_(kSopClassHints) {}
 
 Ingester::~Ingester() {
   Stop();
@@ -210,6 +225,7 @@ void Ingester::Backfill(bool clear_errors) {
 }
 
 void Ingester::ReadNewChanges() {
+  last_read_ = Clock::now();
   while (!stopping_) {
     const size_t room = config_.queue_size - std::min(config_.queue_size, queue_.queued());
     if (room == 0) return;  // the change log keeps the backlog; read again when workers drain
@@ -227,8 +243,14 @@ void Ingester::ReadNewChanges() {
 }
 
 bool Ingester::IsWaveform(const std::string& instance_id) {
+  if (const std::optional<bool> hint = hints_.Take(instance_id)) return *hint;
   const std::optional<std::string> sop_class = InstanceSopClass(instance_id);
-  return sop_class && dicom::ClassifySopClass(*sop_class) != dicom::SopClassKind::kNotWaveform;
+  return sop_class && IsWaveformClass(*sop_class);
+}
+
+void Ingester::NoteStoredInstance(const std::string& instance_id,
+                                  const std::string& sop_class_uid) {
+  hints_.Note(instance_id, IsWaveformClass(sop_class_uid));
 }
 
 void Ingester::ApplyDeletions() {
@@ -282,6 +304,7 @@ void Ingester::WaitForWakeUp() {
   wake_.wait_for(lock, Ms(config_.poll_interval_s),
                  [&] { return stopping_ || woken_ || reindex_requested_ || !deletions_.empty(); });
   woken_ = false;
+  wake_.wait_until(lock, last_read_ + kMinReadGap, [&] { return stopping_.load(); });
 }
 
 // --- workers -----------------------------------------------------------------------------------
@@ -315,23 +338,38 @@ bool Ingester::ProcessBatch(const std::vector<IngestTask>& tasks) {
 }
 
 bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
-  std::optional<OrthancIds> ids;
   std::optional<std::string> dicom;
   try {
-    ids = InstanceParents(task.instance_id);
-    if (ids) dicom = orthanc::GetDicomForInstance(task.instance_id);
+    dicom = orthanc::GetDicomForInstance(task.instance_id);
   } catch (const Error& e) {
     if (stopping_) return false;
     return RecordFailure(task, std::string("Orthanc could not provide the file: ") + e.what());
   }
-  if (!ids || !dicom) return true;  // deleted meanwhile: nothing to ingest
+  if (!dicom) return true;  // deleted meanwhile: nothing to ingest
+  IngestedEcg ecg;
   try {
-    batch->ecgs.push_back(DecodeForStore(*dicom, *ids));
+    ecg = DecodeForStore(*dicom);
   } catch (const std::exception& e) {
     return RecordFailure(task, e.what());
   }
+  std::optional<OrthancIds> ids;
+  try {
+    ids = ParentIds(task.instance_id, ecg.metadata);
+  } catch (const Error& e) {
+    if (stopping_) return false;
+    return RecordFailure(task, std::string("Orthanc could not name the parents: ") + e.what());
+  }
+  if (!ids) return true;  // deleted meanwhile
+  ecg.orthanc = std::move(*ids);
+  batch->ecgs.push_back(std::move(ecg));
   batch->tasks.push_back(&task);
   return true;
+}
+
+std::optional<OrthancIds> Ingester::ParentIds(const std::string& instance_id,
+                                              const EcgMetadata& metadata) {
+  std::optional<OrthancIds> ids = ComputeOrthancIds(metadata, instance_id, orthanc::Sha1);
+  return ids ? ids : InstanceParents(instance_id);
 }
 
 bool Ingester::WriteBatch(const DecodedBatch& batch) {

@@ -1,13 +1,16 @@
 // Ingester: brings every DICOM ECG that Orthanc stores into the EcgStore, exactly once, off
 // Orthanc's threads.
 //
+//   Orthanc stored-instance callback --NoteStoredInstance()--> SopClassHints (in memory)
 //   Orthanc change callback --WakeUp()/OnDeleted()--> reader thread
-//     reader: Orthanc's change log from the persisted cursor; NewInstance of a waveform SOP
-//             class (instance metadata) --> IngestQueue (bounded; when full the reader simply
-//             stops reading: the change log is the backlog)
+//     reader: Orthanc's change log from the persisted cursor, read at most every 100 ms during
+//             a burst; NewInstance of a waveform SOP class (the hint, else the instance's
+//             metadata in Orthanc) --> IngestQueue (bounded; when full the reader simply stops
+//             reading: the change log is the backlog)
 //     workers (config.threads, at nice 19: thread_priority.h; during a burst Orthanc's threads
 //             win the cores and the workers catch up after it): take up to 32 queued tasks,
-//             fetch each DICOM, decode, canonicalise (ingest_pipeline.h); an undecodable ECG -->
+//             fetch each DICOM, decode, canonicalise (ingest_pipeline.h), name the parents
+//             from the file's identifiers (orthanc_ids.h); an undecodable ECG -->
 //             RecordIngestError (reason, Orthanc ID only); the others --> UpsertEcgs, one
 //             transaction per batch, in patient order (two batches then lock shared patients in
 //             the same order); a batch the store refuses is written one ECG at a time, so only
@@ -42,6 +45,7 @@
 
 #include "plugin/ingest_queue.h"
 #include "plugin/plugin_config.h"
+#include "plugin/sop_class_hints.h"
 #include "storage/ecg_store.h"
 
 namespace ecg::plugin {
@@ -72,6 +76,8 @@ class Ingester {
   void Stop();
 
   void WakeUp();
+  // Called by the stored-instance callback with the SOP class Orthanc recorded: cheap (a hint).
+  void NoteStoredInstance(const std::string& instance_id, const std::string& sop_class_uid);
   void OnDeleted(ResourceLevel level, const std::string& orthanc_id);
   void RequestReindex();
 
@@ -110,6 +116,10 @@ class Ingester {
   bool ProcessBatch(const std::vector<IngestTask>& tasks);
   // Appends the task's ECG to *batch, or records why there is none. False when stopping.
   bool FetchAndDecode(const IngestTask& task, DecodedBatch* batch);
+  // The instance's parents: computed from its identifiers (orthanc_ids.h), else asked of Orthanc;
+  // nullopt if the instance was deleted meanwhile.
+  static std::optional<OrthancIds> ParentIds(const std::string& instance_id,
+                                             const EcgMetadata& metadata);
   // One transaction for the whole batch; if the store refuses it, each ECG alone, so that only
   // the ECGs the store refuses are recorded as errors. False when stopping.
   bool WriteBatch(const DecodedBatch& batch);
@@ -129,6 +139,7 @@ class Ingester {
   const std::shared_ptr<EcgStore> store_;
 
   IngestQueue queue_;
+  SopClassHints hints_;
   std::vector<std::thread> threads_;  // reader first; touched by Start/Stop only
   std::atomic<bool> started_{false};
   std::atomic<bool> stopping_{false};
@@ -139,6 +150,7 @@ class Ingester {
   int64_t saved_cursor_ = -1;
   int64_t backfill_floor_ = 0;  // no cursor below this is saved (first backfill running)
   Clock::time_point last_save_;
+  Clock::time_point last_read_;  // reader thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -92,6 +92,15 @@ std::optional<std::string> GetDicomForInstance(const std::string& instance_id) {
   return TakeBuffer(&buffer);
 }
 
+std::string Sha1(const std::string& text) {
+  char* digest =
+      OrthancPluginComputeSha1(Context(), text.data(), static_cast<uint32_t>(text.size()));
+  if (digest == nullptr) throw Error::Unavailable("Orthanc could not compute a SHA-1");
+  std::string result(digest);
+  OrthancPluginFreeString(Context(), digest);
+  return result;
+}
+
 void SetMetric(const std::string& name, double value) {
   OrthancPluginSetMetricsValue(Context(), name.c_str(), static_cast<float>(value),
                                OrthancPluginMetricsType_Default);

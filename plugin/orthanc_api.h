@@ -34,6 +34,10 @@ std::optional<nlohmann::json> RestGetJson(const std::string& uri);
 // The DICOM file of an instance as Orthanc stored it; nullopt if the instance is gone.
 std::optional<std::string> GetDicomForInstance(const std::string& instance_id);
 
+// Orthanc's own SHA-1 of `text` (Toolbox::ComputeSHA1: 40 hex digits in five dash-separated
+// groups of 8, the form of Orthanc's resource IDs). Throws Error::Unavailable if Orthanc fails.
+std::string Sha1(const std::string& text);
+
 // Publishes a metric in Orthanc's Prometheus endpoint (/tools/metrics-prometheus).
 void SetMetric(const std::string& name, double value);
 

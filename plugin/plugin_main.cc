@@ -70,6 +70,24 @@ OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginRes
   return OrthancPluginErrorCode_Success;
 }
 
+// Runs on the thread storing the instance, before Orthanc answers the upload: reads one value
+// Orthanc holds in memory and notes it; nothing else.
+OrthancPluginErrorCode OnStoredInstance(const OrthancPluginDicomInstance* instance,
+                                        const char* instance_id) {
+  try {
+    OrthancPluginContext* context = ecg::plugin::orthanc::Context();
+    if (OrthancPluginHasInstanceMetadata(context, instance, "SopClassUid") == 1) {
+      const char* sop_class = OrthancPluginGetInstanceMetadata(context, instance, "SopClassUid");
+      if (sop_class != nullptr) g_services->ingester->NoteStoredInstance(instance_id, sop_class);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("stored-instance callback: {}", e.what());
+  } catch (...) {
+    spdlog::error("stored-instance callback: unknown exception");
+  }
+  return OrthancPluginErrorCode_Success;
+}
+
 nlohmann::json OrthancConfiguration(OrthancPluginContext* context) {
   char* text = OrthancPluginGetConfiguration(context);
   if (text == nullptr) throw ecg::Error::Unavailable("Orthanc gave no configuration");
@@ -114,6 +132,7 @@ int32_t Initialize(OrthancPluginContext* context) {
   g_services = CreateServices(*config);
   ecg::plugin::RegisterRoutes(g_services.get());
   OrthancPluginRegisterOnChangeCallback(context, OnChange);
+  OrthancPluginRegisterOnStoredInstanceCallback(context, OnStoredInstance);
   spdlog::info("ECG plugin {} enabled: {} ingest threads, data directory {}", ORTHANC_ECG_VERSION,
                config->threads, config->data_directory);
   return 0;

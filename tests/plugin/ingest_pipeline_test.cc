@@ -16,8 +16,7 @@ TEST(IngestPipeline, KeepsTheFilesOwnRateBesideTheCanonicalSignal) {
   const SyntheticEcg synthetic = SynthesiseCohort(options).at(0);
   const std::vector<uint8_t> bytes = dicom::EncodeEcg(synthetic.metadata, synthetic.signal);
 
-  const IngestedEcg ecg =
-      DecodeForStore(std::string(bytes.begin(), bytes.end()), OrthancIds{});
+  const IngestedEcg ecg = DecodeForStore(std::string(bytes.begin(), bytes.end()));
   EXPECT_EQ(ecg.source_rate_hz, 250.0);
   EXPECT_EQ(ecg.signal.sample_rate_hz(), 500.0);
   EXPECT_EQ(ecg.signal.samples_per_lead(), 5000u);
