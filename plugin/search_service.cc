@@ -1,5 +1,7 @@
 #include "plugin/search_service.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +15,26 @@ namespace {
 
 std::chrono::milliseconds Ms(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// OpenBLAS keeps one pool of worker threads for the whole process, started when the library is
+// loaded (by Orthanc's main thread, at normal priority). LibTorch's matrix products (the
+// embedder's convolution and linear layers) handed about half of their work to that pool, at
+// Orthanc's priority. With one BLAS thread the work stays in the calling thread. Process-wide:
+// a search route's BLAS calls then also run in the request's own thread. A no-op when the BLAS
+// in use is not OpenBLAS.
+void UseOneBlasThread() {
+  void* symbol = dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+  if (symbol == nullptr) {  // the plugin's libraries are not in the global scope
+    if (void* library = dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_NOLOAD)) {
+      symbol = dlsym(library, "openblas_set_num_threads");
+      dlclose(library);
+    }
+  }
+  if (symbol == nullptr) return;
+  reinterpret_cast<void (*)(int)>(symbol)(1);
+  spdlog::info(
+      "search: OpenBLAS limited to one thread (the embedder's work stays at low priority)");
 }
 
 }  // namespace
@@ -71,6 +93,7 @@ SearchStatus SearchService::Status() const {
 
 void SearchService::Loop() {
   LowerCurrentThreadPriority();
+  UseOneBlasThread();
   while (!stopping_) {
     try {
       Iteration();

@@ -9,8 +9,13 @@
 //     until that moment, never by a mix;
 //   - in between it embeds new ECGs (plugin/embedding_backlog.h) batch after batch, polling the
 //     store every options.poll_interval_s when nothing is pending (stretched to 10x the poll's
-//     own duration, at most 1 s, so that on a large store the poll costs the database ~10% of a
-//     core);
+//     own duration, at most 1 s); a poll reads only the keys above the last one checked, so its
+//     cost grows with the new ECGs, not with the store;
+//   - the model is loaded and every embedding computed in this thread with one LibTorch thread
+//     (plugin/search_model.h) and, at its start, OpenBLAS is set to one thread for the process
+//     (its worker pool is Orthanc's main thread's, at normal priority, and took about half of
+//     the embedding's matrix products), so the work stays at nice 19
+//     (tests/plugin/search_service_test.cc checks every thread that spends CPU time embedding);
 //   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
 //     data directory after changes (at most every options.save_interval_s, and at Stop()).
 // Deleted ECGs: the store deletes their embeddings; the index is cleaned lazily, by the request
