@@ -13,8 +13,11 @@
 // until every ECG has its embedding) and the share of Orthanc's CPU time during the catch-up
 // spent in threads at nice 19 (the embedder's, LibTorch's workers included; the rest is Orthanc's
 // own background work and the change-log reader: a LibTorch worker at normal priority would take
-// about half); each thread's CPU time is printed to stderr.
+// about half); each thread's CPU time is printed to stderr. Also the CPU the embedding thread
+// took during the burst itself, in cores.
 // --quick: a few dozen files, one run each, the tiny model (a smoke run: figures not meaningful).
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -134,6 +137,9 @@ struct CatchUp {
   std::vector<double> seconds;  // last upload answered -> every ECG embedded, one per round
   int64_t ticks_at_nice_19 = 0;
   int64_t ticks = 0;
+  // CPU the embedding thread (the busiest one of the catch-up) took during the upload burst, in
+  // cores (1 = one core all the time), one per round.
+  std::vector<double> embedder_cores_during_burst;
 };
 
 ecg::testing::OrthancServerOptions OrthancOptions() {
@@ -169,13 +175,17 @@ void WaitForEmbeddings(ecg::EcgStore& store, int64_t model_id, size_t count) {
   }
 }
 
-void AddCpu(const ecg::testing::ThreadCpuMap& spent, CatchUp* catch_up) {
+// Adds the catch-up's CPU time; returns the thread that spent the most (the embedder's).
+pid_t AddCpu(const ecg::testing::ThreadCpuMap& spent, CatchUp* catch_up) {
+  pid_t busiest = 0;
   for (const auto& [tid, cpu] : spent) {
+    if (busiest == 0 || cpu.ticks > spent.at(busiest).ticks) busiest = tid;
     std::fprintf(stderr, "  catch-up CPU: thread %d (%s) nice %d: %lld ticks\n", tid,
                  cpu.name.c_str(), cpu.nice, static_cast<long long>(cpu.ticks));
     catch_up->ticks += cpu.ticks;
     if (cpu.nice == 19) catch_up->ticks_at_nice_19 += cpu.ticks;
   }
+  return busiest;
 }
 
 void RunWithEmbedder(PostgresServer& postgres, std::vector<Upload>& files, PluginRuns* runs,
@@ -193,14 +203,23 @@ void RunWithEmbedder(PostgresServer& postgres, std::vector<Upload>& files, Plugi
   }
   const std::optional<pid_t> pid = ecg::testing::FindProcess(orthanc.directory() + "/orthanc.json");
   if (!pid) throw std::runtime_error("Orthanc's process not found");
+  const ecg::testing::ThreadCpuMap burst_start = ecg::testing::ReadThreadCpu(*pid);
+  const double burst_start_s = ecg::bench::NowSeconds();
   runs->rates.push_back(UploadAll(orthanc, files));
   const double uploaded = ecg::bench::NowSeconds();
+  const ecg::testing::ThreadCpuMap burst =
+      ecg::testing::CpuSince(burst_start, ecg::testing::ReadThreadCpu(*pid));
   CollectLatencies(uri, files, &runs->latencies_ms);
   // Ingest is over: from here on the plugin's work is the embedder's.
   const ecg::testing::ThreadCpuMap before = ecg::testing::ReadThreadCpu(*pid);
   WaitForEmbeddings(*store, model_id, files.size());
   catch_up->seconds.push_back(ecg::bench::NowSeconds() - uploaded);
-  AddCpu(ecg::testing::CpuSince(before, ecg::testing::ReadThreadCpu(*pid)), catch_up);
+  const pid_t embedder =
+      AddCpu(ecg::testing::CpuSince(before, ecg::testing::ReadThreadCpu(*pid)), catch_up);
+  const auto in_burst = burst.find(embedder);
+  const double ticks = in_burst == burst.end() ? 0.0 : in_burst->second.ticks;
+  catch_up->embedder_cores_during_burst.push_back(ticks / sysconf(_SC_CLK_TCK) /
+                                                  (uploaded - burst_start_s));
 }
 
 }  // namespace
@@ -251,6 +270,8 @@ int main(int argc, char** argv) {
   ecg::bench::Report("ingest_with_embedder_upload_to_store_p95",
                      ecg::bench::Percentile(embedder.latencies_ms, 0.95), "ms", "< 1000 ms");
   ecg::bench::Report("ingest_with_embedder_catch_up", Median(catch_up.seconds), "s");
+  ecg::bench::Report("ingest_embedder_cpu_during_burst",
+                     Median(catch_up.embedder_cores_during_burst), "cores");
   if (catch_up.ticks > 0) {
     ecg::bench::Report("ingest_embedder_cpu_share_at_nice_19",
                        static_cast<double>(catch_up.ticks_at_nice_19) / catch_up.ticks, "x",
