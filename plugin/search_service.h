@@ -1,7 +1,8 @@
 // SearchService: the plugin's similar-ECG search, following the store's active model.
 //
-// One background thread, at the lowest CPU priority (plugin/thread_priority.h), so that Orthanc
-// and the ingest path win the cores and the embedder catches up after a burst:
+// One background thread, at nice 19 (plugin/thread_priority.h) under Linux's SCHED_IDLE policy,
+// below the ingest workers (nice 19 too), so that Orthanc and the ingest path win the cores and
+// the embedder catches up after a burst:
 //   - every options.model_check_interval_s (or at once after CheckModelNow()) it reads
 //     EcgStore::ActiveModel(); when the active id differs from the served one it loads the new
 //     model and its index (plugin/search_model.h), embeds the ECGs that have no embedding for it
@@ -14,7 +15,7 @@
 //   - the model is loaded and every embedding computed in this thread with one LibTorch thread
 //     (plugin/search_model.h) and, at its start, OpenBLAS is set to one thread for the process
 //     (its worker pool is Orthanc's main thread's, at normal priority, and took about half of
-//     the embedding's matrix products), so the work stays at nice 19
+//     the embedding's matrix products), so the work stays in this thread
 //     (tests/plugin/search_service_test.cc checks every thread that spends CPU time embedding);
 //   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
 //     data directory after changes (at most every options.save_interval_s, and at Stop()).

@@ -1,5 +1,6 @@
 // Per-thread CPU time of a running process, with each thread's nice value, read from Linux's
-// /proc/<pid>/task/<tid>/stat: which threads of Orthanc did the work, and at what priority.
+// /proc/<pid>/task/<tid>/stat: which threads of Orthanc did the work, and at what priority
+// (nice value and scheduling policy).
 //
 // ReadThreadCpu(pid) returns one ThreadCpu per thread alive at that moment (empty when the process
 // is gone). CpuSince(before, after) gives each thread's ticks between two readings (a thread
@@ -25,6 +26,7 @@ namespace ecg::testing {
 struct ThreadCpu {
   std::string name;  // the thread's comm
   int nice = 0;
+  int policy = 0;     // the scheduling policy (SCHED_OTHER, SCHED_IDLE, ...)
   int64_t ticks = 0;  // user + system
 };
 
@@ -41,11 +43,12 @@ inline std::optional<ThreadCpu> ReadOneThread(const std::filesystem::path& stat_
   std::istringstream fields(line.substr(close + 2));
   std::vector<std::string> f;  // f[0] is field 3 (state) of proc(5)
   for (std::string field; fields >> field;) f.push_back(field);
-  if (f.size() < 17) return std::nullopt;
+  if (f.size() < 39) return std::nullopt;
   ThreadCpu cpu;
   cpu.name = line.substr(open + 1, close - open - 1);
   cpu.ticks = std::stoll(f[11]) + std::stoll(f[12]);  // utime (14), stime (15)
   cpu.nice = std::stoi(f[16]);                        // nice (19)
+  cpu.policy = std::stoi(f[38]);                      // policy (41)
   return cpu;
 }
 
