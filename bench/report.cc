@@ -17,7 +17,9 @@ void Init(int argc, char** argv) {
   }
 }
 
-bool QuickMode() { return quick_mode; }
+bool QuickMode() {
+  return quick_mode;
+}
 
 void Report(const std::string& name, double value, const std::string& unit,
             const std::string& target) {
