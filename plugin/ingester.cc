@@ -357,7 +357,9 @@ bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
     ids = ParentIds(task.instance_id, ecg.metadata);
   } catch (const Error& e) {
     if (stopping_) return false;
-    return RecordFailure(task, std::string("Orthanc could not name the parents: ") + e.what());
+    return RecordFailure(
+        task, std::string("Orthanc could not give the instance's patient, study and series: ") +
+                  e.what());
   }
   if (!ids) return true;  // deleted meanwhile
   ecg.orthanc = std::move(*ids);

@@ -1,11 +1,8 @@
 #include "plugin/search_service.h"
 
 #include <dlfcn.h>
-#include <sched.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include <spdlog/spdlog.h>
 
@@ -18,18 +15,6 @@ namespace {
 
 std::chrono::milliseconds Ms(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
-// The ingest workers also run at nice 19, the lowest nice value: at equal priority the embedder
-// would take half of what Orthanc leaves them during a burst. SCHED_IDLE puts this thread below
-// every nice value (Linux gives it a weight of 3 against 15 for nice 19 and 1024 for nice 0).
-// Threads it starts inherit the policy. Logs once and goes on at nice 19 if refused.
-void RunOnlyWhenIdle() {
-  const sched_param param{};
-  if (sched_setscheduler(0, SCHED_IDLE, &param) != 0) {
-    spdlog::warn("search: cannot give the embedder the idle scheduling policy: {}",
-                 std::strerror(errno));
-  }
 }
 
 // OpenBLAS keeps one pool of worker threads for the whole process, started when the library is
@@ -108,7 +93,9 @@ SearchStatus SearchService::Status() const {
 
 void SearchService::Loop() {
   LowerCurrentThreadPriority();
-  RunOnlyWhenIdle();
+  // Below the ingest workers, also at nice 19: otherwise the embedder takes half of what Orthanc
+  // leaves them during a burst.
+  RunCurrentThreadOnlyWhenIdle();
   UseOneBlasThread();
   while (!stopping_) {
     try {

@@ -1,5 +1,6 @@
 #include "plugin/thread_priority.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,14 @@ bool LowerCurrentThreadPriority(int nice) {
   if (!warned.exchange(true)) {
     spdlog::warn("cannot lower the priority of the ECG plugin's threads: {}", std::strerror(errno));
   }
+  return false;
+}
+
+bool RunCurrentThreadOnlyWhenIdle() {
+  const sched_param param{};
+  if (sched_setscheduler(0, SCHED_IDLE, &param) == 0) return true;
+  spdlog::warn("cannot give an ECG plugin thread the idle scheduling policy: {}",
+               std::strerror(errno));
   return false;
 }
 
