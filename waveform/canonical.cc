@@ -1,5 +1,6 @@
 #include "waveform/canonical.h"
 
+#include <algorithm>
 #include <array>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -110,11 +111,16 @@ EcgSignal Canonicalise(const WaveformGroup& group, const CanonicalOptions& optio
   const auto picked = PickLeadChannels(group);
   const Resampler resampler(group.sample_rate_hz, options.sample_rate_hz);
   const size_t n = group.samples_per_channel;
-  EcgSignal signal(options.sample_rate_hz, resampler.OutputLength(n));
+  // Every sample is written below: resampled, or zero for the leads no channel gives.
+  EcgSignal signal(options.sample_rate_hz, resampler.OutputLength(n),
+                   EcgSignal::UninitialisedSamples{});
   std::vector<const float*> in;
   std::vector<float*> out;
   for (Lead lead : AllLeads()) {
-    if (!picked[LeadIndex(lead)]) continue;
+    if (!picked[LeadIndex(lead)]) {
+      std::fill_n(signal.lead_uV(lead), signal.samples_per_lead(), 0.0f);
+      continue;
+    }
     in.push_back(picked[LeadIndex(lead)]->samples_uV.data());
     out.push_back(signal.lead_uV(lead));
     signal.set_status(lead, LeadStatus::kRecorded);

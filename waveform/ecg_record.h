@@ -2,7 +2,8 @@
 //
 // It keeps what the source said: each waveform group (multiplex group in DICOM) at its own rate,
 // channels in the source's order with the lead they were identified as, samples already converted
-// to microvolts (sensitivity x correction factor + baseline, padding samples set to 0 and counted).
+// to microvolts (sensitivity x correction factor + baseline, padding samples set to 0 and counted)
+// in a SampleBuffer (waveform/sample_buffer.h).
 // The metadata holds only what the features need; the patient's name is never read.
 // Plain value types; no invariants beyond those stated per field.
 #pragma once
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "waveform/lead.h"
+#include "waveform/sample_buffer.h"
 
 namespace ecg {
 
@@ -20,7 +22,7 @@ struct Channel {
   std::string label;          // the source's own label or code meaning, for display
   std::string source_code;    // the coded lead (e.g. "5.6.3-9-1", "2:1"), empty if none
   std::optional<Lead> lead;   // nullopt: not a standard 12-lead channel (kept, not canonicalised)
-  std::vector<float> samples_uV;
+  SampleBuffer samples_uV;    // resize() does not zero (waveform/sample_buffer.h)
   size_t padding_samples = 0;  // samples equal to WaveformPaddingValue, stored as 0 uV
 };
 

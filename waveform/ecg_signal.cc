@@ -34,12 +34,16 @@ LeadMask LeadMask::Unpack(uint32_t packed) {
 }
 
 EcgSignal::EcgSignal(double sample_rate_hz, size_t samples_per_lead)
-    : sample_rate_hz_(sample_rate_hz),
-      samples_per_lead_(samples_per_lead),
-      data_uV_(kLeadCount * samples_per_lead, 0.0f) {
+    : EcgSignal(sample_rate_hz, samples_per_lead, UninitialisedSamples{}) {
+  data_uV_.assign(data_uV_.size(), 0.0f);
+}
+
+EcgSignal::EcgSignal(double sample_rate_hz, size_t samples_per_lead, UninitialisedSamples)
+    : sample_rate_hz_(sample_rate_hz), samples_per_lead_(samples_per_lead) {
   if (!(sample_rate_hz > 0)) {
     throw Error::InvalidArgument("EcgSignal: sample rate must be positive");
   }
+  data_uV_.resize(kLeadCount * samples_per_lead);
 }
 
 void EcgSignal::DeriveLimbLeads() {

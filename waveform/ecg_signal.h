@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "waveform/lead.h"
+#include "waveform/sample_buffer.h"
 
 namespace ecg {
 
@@ -54,6 +55,11 @@ class EcgSignal {
  public:
   // All leads kMissing and zero. REQUIRES: sample_rate_hz > 0.
   EcgSignal(double sample_rate_hz, size_t samples_per_lead);
+  // All leads kMissing, every sample INDETERMINATE (waveform/sample_buffer.h): for a producer
+  // that writes every sample, zeros included for the leads it leaves kMissing, before anything
+  // reads them (Canonicalise). REQUIRES: sample_rate_hz > 0.
+  struct UninitialisedSamples {};
+  EcgSignal(double sample_rate_hz, size_t samples_per_lead, UninitialisedSamples);
   EcgSignal() : EcgSignal(500.0, 0) {}
 
   double sample_rate_hz() const { return sample_rate_hz_; }
@@ -65,8 +71,8 @@ class EcgSignal {
     return data_uV_.data() + LeadIndex(lead) * samples_per_lead_;
   }
   // All samples, lead-major, size kLeadCount * samples_per_lead().
-  const std::vector<float>& data_uV() const { return data_uV_; }
-  std::vector<float>& mutable_data_uV() { return data_uV_; }
+  const SampleBuffer& data_uV() const { return data_uV_; }
+  SampleBuffer& mutable_data_uV() { return data_uV_; }
 
   const LeadMask& mask() const { return mask_; }
   LeadMask& mutable_mask() { return mask_; }
@@ -82,7 +88,7 @@ class EcgSignal {
  private:
   double sample_rate_hz_;
   size_t samples_per_lead_;
-  std::vector<float> data_uV_;
+  SampleBuffer data_uV_;
   LeadMask mask_;
 };
 

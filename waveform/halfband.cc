@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+// Declares the FMA builtins used below (GCC registers them with the target pragmas it holds).
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
+
 #include "waveform/edge_extension.h"
 #include "waveform/float_lanes.h"
 #include "waveform/kaiser.h"
 
-// GCC on x86-64 gets a 16-float (AVX-512) path beside the multiversioned 8-float one.
+// GCC on x86-64 gets 16-float (AVX-512) and 8-float (AVX2) paths with FMA beside the baseline one.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define ECG_HALFBAND_AVX512 1
 #endif
@@ -92,37 +97,63 @@ ECG_ALWAYS_INLINE void Split(const float* x, size_t n, size_t m0, size_t m1, flo
   for (; m < m1; ++m) even[m - m0] = at(m, 0), odd[m - m0] = at(m, 1);
 }
 
+// How a path multiplies and adds: Fused (one rounding, vfmadd) where the CPU has FMA, Separate
+// (two roundings) on baseline x86-64.
+// The builtins, not the intrinsics: an intrinsic (a target("fma") function) cannot be inlined into
+// these generic helpers, a builtin is expanded where the helper lands, inside the FMA paths.
+// Always inlined, so the ABI of a vector return without AVX (-Wpsabi) never applies.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+struct Fused {
+  ECG_ALWAYS_INLINE static void MulAdd(Lanes& acc, float c, const Lanes& x) {
+    const Lanes coefficient = {c, c, c, c, c, c, c, c};
+    acc = __builtin_ia32_vfmaddps256(coefficient, x, acc);
+  }
+#ifdef ECG_HALFBAND_AVX512
+  ECG_ALWAYS_INLINE static void MulAdd(Lanes16& acc, float c, const Lanes16& x) {
+    const Lanes16 coefficient = {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c};
+    acc = __builtin_ia32_vfmaddps512_mask(coefficient, x, acc, 0xffff, 4);
+  }
+#endif
+};
+#pragma GCC diagnostic pop
+struct Separate {
+  ECG_ALWAYS_INLINE static void MulAdd(Lanes& acc, float c, const Lanes& x) { acc += c * x; }
+};
+
 // acc += coefficient * (x[a] + x[b]), one vector of outputs.
-template <typename V>
+template <typename M, typename V>
 ECG_ALWAYS_INLINE void AddPair(V& acc, float coefficient, const float* a, const float* b) {
   V later, earlier;
   Load(later, a);
   Load(earlier, b);
-  acc += coefficient * (later + earlier);
+  M::MulAdd(acc, coefficient, later + earlier);
 }
 
 // kVectors vectors of outputs at y: y[j] = centre even[j + kPairs] + sum_q pair[q] (odd[j +
 // kPairs + q] + odd[j + kPairs - 1 - q]), the pairs summed in two interleaved chains per vector
-// (fixed order, the same for every vector width and count, so all paths agree bit for bit).
-// Two vectors at once give the core four independent chains.
-template <typename V, size_t kVectors>
+// (fixed order, the same for every vector width and count, so the paths with the same M agree
+// bit for bit). Two vectors at once give the core four independent chains.
+template <typename M, typename V, size_t kVectors>
 ECG_ALWAYS_INLINE void FilterVectors(const Coefficients& c, const float* even, const float* odd,
                                      float* y) {
   constexpr size_t w = kWidth<V>;
   V acc[kVectors][2] = {};
+#pragma GCC unroll 6
   for (size_t q = 0; q < kPairs; q += 2) {
 #pragma GCC unroll 4
     for (size_t v = 0; v < kVectors; ++v) {
       const float* o = odd + v * w + kPairs;
-      AddPair(acc[v][0], c.pair[q], o + q, o - 1 - q);
-      AddPair(acc[v][1], c.pair[q + 1], o + q + 1, o - 2 - q);
+      AddPair<M>(acc[v][0], c.pair[q], o + q, o - 1 - q);
+      AddPair<M>(acc[v][1], c.pair[q + 1], o + q + 1, o - 2 - q);
     }
   }
 #pragma GCC unroll 4
   for (size_t v = 0; v < kVectors; ++v) {
     V centre;
     Load(centre, even + v * w + kPairs);
-    Store(y + v * w, (c.centre * centre + acc[v][0]) + acc[v][1]);
+    M::MulAdd(acc[v][0], c.centre, centre);
+    Store(y + v * w, acc[v][0] + acc[v][1]);
   }
 }
 
@@ -132,7 +163,7 @@ constexpr size_t kChunk = 256;
 constexpr size_t kScratch = kChunk + 2 * kPairs;
 
 // Outputs [j0, j0 + count) of one channel x[0, n) into y[j0...].
-template <typename V>
+template <typename M, typename V>
 ECG_ALWAYS_INLINE void DecimateChunk(const float* x, size_t n, size_t j0, size_t count, float* y) {
   constexpr size_t w = kWidth<V>;
   const Coefficients& c = Taps();
@@ -140,46 +171,58 @@ ECG_ALWAYS_INLINE void DecimateChunk(const float* x, size_t n, size_t j0, size_t
   alignas(64) float even[kScratch], odd[kScratch], tail[w];
   Split<V>(x, n, j0, j0 + vectors * w + 2 * kPairs, even, odd);
   size_t j = 0;
-  for (; j + 2 * w <= count; j += 2 * w) FilterVectors<V, 2>(c, even + j, odd + j, y + j0 + j);
-  for (; j + w <= count; j += w) FilterVectors<V, 1>(c, even + j, odd + j, y + j0 + j);
+  for (; j + 2 * w <= count; j += 2 * w) FilterVectors<M, V, 2>(c, even + j, odd + j, y + j0 + j);
+  for (; j + w <= count; j += w) FilterVectors<M, V, 1>(c, even + j, odd + j, y + j0 + j);
   if (j == count) return;
-  FilterVectors<V, 1>(c, even + j, odd + j, tail);
+  FilterVectors<M, V, 1>(c, even + j, odd + j, tail);
   std::copy(tail, tail + (count - j), y + j0 + j);
 }
 
-template <typename V>
+template <typename M, typename V>
 ECG_ALWAYS_INLINE void DecimateChannels(const float* const* in, size_t channels, size_t n,
                                         float* const* out) {
   const size_t count = (n + 1) / 2;
   for (size_t ch = 0; ch < channels; ++ch) {
     for (size_t j0 = 0; j0 < count; j0 += kChunk) {
-      DecimateChunk<V>(in[ch], n, j0, std::min(kChunk, count - j0), out[ch]);
+      DecimateChunk<M, V>(in[ch], n, j0, std::min(kChunk, count - j0), out[ch]);
     }
   }
 }
 
-// The channel loop for 8-float vectors (AVX2 or baseline clone) and 16-float ones (AVX-512).
-ECG_MULTIVERSION
-void DecimateLanes8(const float* const* in, size_t channels, size_t n, float* const* out) {
-  DecimateChannels<Lanes>(in, channels, n, out);
+// The channel loop for 16-float vectors (AVX-512), 8-float ones with FMA (AVX2), and 8-float
+// ones without (baseline x86-64: SSE pairs).
+#ifdef ECG_HALFBAND_AVX512
+__attribute__((target("avx512f,fma"))) void DecimateLanes16(const float* const* in, size_t channels,
+                                                            size_t n, float* const* out) {
+  DecimateChannels<Fused, Lanes16>(in, channels, n, out);
 }
 
-#ifdef ECG_HALFBAND_AVX512
-__attribute__((target("avx512f"), optimize("fp-contract=off"))) void DecimateLanes16(
-    const float* const* in, size_t channels, size_t n, float* const* out) {
-  DecimateChannels<Lanes16>(in, channels, n, out);
+__attribute__((target("avx2,fma"))) void DecimateLanes8Fused(const float* const* in,
+                                                             size_t channels, size_t n,
+                                                             float* const* out) {
+  DecimateChannels<Fused, Lanes>(in, channels, n, out);
 }
 #endif
+
+void DecimateLanes8Separate(const float* const* in, size_t channels, size_t n, float* const* out) {
+  DecimateChannels<Separate, Lanes>(in, channels, n, out);
+}
 
 }  // namespace
 
 void HalfbandDecimate(const float* const* in, size_t channels, size_t n, float* const* out,
                       HalfbandIsa isa) {
 #ifdef ECG_HALFBAND_AVX512
-  static const bool has_avx512 = __builtin_cpu_supports("avx512f");
-  if (isa == HalfbandIsa::kWidest && has_avx512) return DecimateLanes16(in, channels, n, out);
+  static const bool has_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  static const bool has_avx512 = has_fma && __builtin_cpu_supports("avx512f");
+  if (isa == HalfbandIsa::kWidest && has_avx512) {
+    return DecimateLanes16(in, channels, n, out);
+  }
+  if (isa != HalfbandIsa::kBaseline && has_fma) {
+    return DecimateLanes8Fused(in, channels, n, out);
+  }
 #endif
-  DecimateLanes8(in, channels, n, out);
+  DecimateLanes8Separate(in, channels, n, out);
 }
 
 }  // namespace ecg

@@ -9,8 +9,11 @@
 // Resampler's specification on it). Output j lies at input position 2j (no delay); there are
 // round(n / 2) outputs; beyond the ends the input is extended as waveform/edge_extension.h says.
 // Channels are filtered one at a time, 16 outputs per vector where the CPU has AVX-512, else 8
-// (AVX2 or baseline x86-64); every path computes the same operations in the same order, so they
-// agree bit for bit (no FMA). Pure, thread-safe.
+// (AVX2 or baseline x86-64). Every path computes the same operations in the same order; the
+// AVX-512 and AVX2 paths fuse each multiply-add (FMA, one rounding) and agree bit for bit, the
+// baseline path (x86-64 CPUs without FMA, before 2013, and non-GCC builds) rounds the product and
+// the sum separately, so its outputs may differ from theirs in the last bits of the float (far
+// below the whole microvolt Canonicalise rounds to). Pure, thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -20,8 +23,9 @@ namespace ecg {
 // Non-zero taps per output.
 constexpr size_t kHalfbandTaps = 25;
 
-// kWidest: the widest vectors this CPU has; kEight: 8-float vectors (for tests comparing paths).
-enum class HalfbandIsa { kWidest, kEight };
+// kWidest: the widest vectors this CPU has; kEight: 8-float vectors (with FMA where the CPU has
+// it); kBaseline: 8-float vectors without FMA (for tests comparing paths).
+enum class HalfbandIsa { kWidest, kEight, kBaseline };
 
 // in[c][0, n) -> out[c][0, (n + 1) / 2) for c < channels. REQUIRES n >= 1, no overlap.
 void HalfbandDecimate(const float* const* in, size_t channels, size_t n, float* const* out,

@@ -15,7 +15,8 @@
 //   taps per output = 2*ceil(8 * max(1, in/out)) rounded up to a multiple of 4: 16 for
 //   interpolation (100/250 -> 500 Hz), 64 for 4:1 decimation. 2:1 decimation (1000 -> 500 Hz,
 //   the commonest) with the default options uses a half-band filter instead (waveform/halfband.h:
-//   25 non-zero taps, 13 multiplications per output, against 32 taps for the general bank).
+//   25 non-zero taps, 13 multiplications per output, against 32 taps for the general bank; it
+//   fuses multiply-adds where the CPU has FMA, so a CPU without FMA may give other float bits).
 //   Away from the ends (tests/waveform/resample_test.cc), a sine below 0.55 x the lower Nyquist
 //   frequency keeps its amplitude within 0.2% and its phase; a sine above 1.15 x the output
 //   Nyquist frequency is attenuated by more than 50 dB when decimating.
@@ -23,9 +24,9 @@
 // Output length: round(n * out/in). Filter banks are computed once per (ratio, options) and
 // cached process-wide (mutex-protected, bounded); a Resampler holds its bank by shared_ptr, so
 // it is cheap to construct, immutable after construction and safe to share between threads.
-// Channels are filtered 8 at a time, interleaved. The inner loop is compiled twice (AVX2 and
-// baseline x86-64) and picked at run time; both give bit-identical results (no FMA contraction,
-// fixed summation order).
+// The general bank filters channels 8 at a time, interleaved. Its inner loop is compiled twice
+// (AVX2 and baseline x86-64) and picked at run time; both give bit-identical results (no FMA
+// contraction, fixed summation order).
 //
 // Errors: Error::InvalidArgument for a non-positive or non-finite rate or options out of range.
 #pragma once

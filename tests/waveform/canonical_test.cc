@@ -39,6 +39,25 @@ bool AllWholeMicrovolts(const EcgSignal& s) {
   return true;
 }
 
+TEST(Canonicalise, LeadsNoChannelGivesAreZeroEvenOnReusedMemory) {
+  for (double rate_hz : {500.0, 1000.0}) {
+    {
+      SampleBuffer garbage(kLeadCount * 2500, -77.0f);  // freed: the signal below may reuse it
+      ASSERT_EQ(garbage.front(), -77.0f);
+    }
+    WaveformGroup group = Group(rate_hz, static_cast<size_t>(rate_hz * 5));
+    group.channels.push_back(
+        SineChannel(Lead::kV4, "V4", 3, 900, rate_hz, group.samples_per_channel));
+    const EcgSignal s = Canonicalise(group);
+    ASSERT_EQ(s.samples_per_lead(), 2500u);
+    for (Lead lead : AllLeads()) {
+      if (lead == Lead::kV4) continue;
+      EXPECT_EQ(s.status(lead), LeadStatus::kMissing);
+      for (size_t t = 0; t < 2500; ++t) ASSERT_EQ(s.lead_uV(lead)[t], 0.0f) << t;
+    }
+  }
+}
+
 TEST(Canonicalise, ResamplesToFiveHundredHertzInWholeMicrovoltsAndDerivesLimbLeads) {
   WaveformGroup group = Group(1000, 10000);
   group.channels.push_back(SineChannel(Lead::kII, "II", 3, 1200, 1000, 10000));
@@ -126,7 +145,7 @@ TEST(Canonicalise, RefusesBadRatesAndChannelsOfTheWrongLength) {
   WaveformGroup group = Group(500, 10);
   group.channels.push_back(SineChannel(Lead::kI, "I", 1, 100, 500, 9));
   EXPECT_THROW(Canonicalise(group), Error);
-  group.channels[0].samples_uV.resize(10);
+  group.channels[0].samples_uV.resize(10, 0.0f);
   CanonicalOptions options;
   options.sample_rate_hz = 0;
   EXPECT_THROW(Canonicalise(group, options), Error);

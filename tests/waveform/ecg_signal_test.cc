@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "waveform/error.h"
+
 namespace ecg {
 namespace {
 
@@ -13,6 +17,36 @@ TEST(LeadMask, PackUnpackRoundTripsEveryStatus) {
   EXPECT_EQ(LeadMask::Unpack(mask.Pack()), mask);
   EXPECT_EQ(mask.CountRecorded(), 2u);
   EXPECT_EQ(mask.CountPresent(), 3u);
+}
+
+// Fills and frees a buffer of the size an EcgSignal of n samples per lead takes, so that the next
+// allocation of that size likely reuses memory holding non-zero samples.
+void LeaveNonZeroSamplesOnTheHeap(size_t n) {
+  SampleBuffer garbage(kLeadCount * n, 1234.5f);
+  EXPECT_EQ(garbage.back(), 1234.5f);
+}
+
+TEST(EcgSignal, ThePublicConstructorZeroesEveryLeadEvenOnReusedMemory) {
+  LeaveNonZeroSamplesOnTheHeap(5000);
+  const EcgSignal s(500.0, 5000);
+  for (float v : s.data_uV()) ASSERT_EQ(v, 0.0f);
+  for (Lead lead : AllLeads()) EXPECT_EQ(s.status(lead), LeadStatus::kMissing);
+}
+
+TEST(EcgSignal, TheUninitialisedConstructorSizesTheSignalAndChecksTheRate) {
+  const EcgSignal s(1000.0, 7, EcgSignal::UninitialisedSamples{});
+  EXPECT_EQ(s.data_uV().size(), kLeadCount * 7);
+  EXPECT_EQ(s.mask(), LeadMask());
+  EXPECT_THROW(EcgSignal(0.0, 7, EcgSignal::UninitialisedSamples{}), Error);
+}
+
+TEST(SampleBuffer, InitialisesWhatItIsGivenAValueForLikeAVector) {
+  SampleBuffer b(3, 1.5f);
+  b.resize(5, 0.0f);
+  EXPECT_EQ(ToVector(b), (std::vector<float>{1.5f, 1.5f, 1.5f, 0.0f, 0.0f}));
+  b = {4.0f, -2.0f};
+  EXPECT_EQ(ToVector(b), (std::vector<float>{4.0f, -2.0f}));
+  EXPECT_EQ(SampleBuffer(b), b);
 }
 
 TEST(EcgSignal, DerivesLimbLeadsFromIAndII) {

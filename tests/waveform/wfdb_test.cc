@@ -76,7 +76,7 @@ TEST(ReadWfdbRecord, ReadsFormat16WithGainBaselineUnitsAndBaseTime) {
   ASSERT_EQ(r.group.channels.size(), 3u);
   EXPECT_EQ(r.group.channels[0].lead, Lead::kI);
   EXPECT_EQ(r.group.channels[2].lead, Lead::kAVR);
-  EXPECT_EQ(r.group.channels[0].samples_uV, std::vector<float>({0, 1000, -1000, 32767}));
+  EXPECT_EQ(ToVector(r.group.channels[0].samples_uV), std::vector<float>({0, 1000, -1000, 32767}));
   EXPECT_FLOAT_EQ(r.group.channels[1].samples_uV[3], 3.0f / 200);  // (8 - 5) / 200 uV
   // No baseline in the gain field: ADC zero (3) is the baseline; no units: mV.
   EXPECT_FLOAT_EQ(r.group.channels[2].samples_uV[3], (6 - 3) / 2.0f * 1000);
@@ -93,7 +93,7 @@ TEST(ReadWfdbRecord, ReadsFormat212WithNegativeSamplesAndAnOddSampleCount) {
   ASSERT_EQ(r.group.samples_per_channel, 5u);  // from the file size
   EXPECT_EQ(r.group.channels[0].lead, Lead::kV3);
   const std::vector<float> expected = {-20570, -110, -100, 20370, 900};
-  EXPECT_EQ(r.group.channels[0].samples_uV, expected);
+  EXPECT_EQ(ToVector(r.group.channels[0].samples_uV), expected);
   EXPECT_FALSE(r.base_time_ms.has_value());
 }
 
@@ -105,8 +105,8 @@ TEST(ReadWfdbRecord, ReadsTwoSignalsInterleavedInFormat212) {
             "r3 2 1000 3\nr3.dat 212 1/uV 12 0 0 0 0 I\n"
             "r3.dat 212 1/uV 12 0 0 0 0 II\n");
   const WfdbRecord r = ReadWfdbRecord(dir.File("r3"));
-  EXPECT_EQ(r.group.channels[0].samples_uV, std::vector<float>({1, -2, 3}));
-  EXPECT_EQ(r.group.channels[1].samples_uV, std::vector<float>({-4, 5, -6}));
+  EXPECT_EQ(ToVector(r.group.channels[0].samples_uV), std::vector<float>({1, -2, 3}));
+  EXPECT_EQ(ToVector(r.group.channels[1].samples_uV), std::vector<float>({-4, 5, -6}));
 }
 
 TEST(ReadWfdbRecord, CountsInvalidSamplesAsPaddingAtZero) {
@@ -114,7 +114,7 @@ TEST(ReadWfdbRecord, CountsInvalidSamplesAsPaddingAtZero) {
   WriteBytes(dir.File("r4.dat"), Format16({{10, -32768, 20}}));
   WriteText(dir.File("r4.hea"), "r4 1 500 3\nr4.dat 16 1/uV 16 0 0 0 0 V1\n");
   const WfdbRecord r = ReadWfdbRecord(dir.File("r4"));
-  EXPECT_EQ(r.group.channels[0].samples_uV, std::vector<float>({10, 0, 20}));
+  EXPECT_EQ(ToVector(r.group.channels[0].samples_uV), std::vector<float>({10, 0, 20}));
   EXPECT_EQ(r.group.channels[0].padding_samples, 1u);
 }
 
@@ -152,7 +152,7 @@ TEST(ReadWfdbRecord, RefusesMissingShortCorruptAndUnsupportedRecordsWithClearErr
 
 // Largest |III - (II - I)| over the record, in uV.
 double EinthovenResidual(const WaveformGroup& g) {
-  const std::vector<float>* lead[3] = {};
+  const SampleBuffer* lead[3] = {};
   for (const Channel& c : g.channels) {
     if (c.lead == Lead::kI) lead[0] = &c.samples_uV;
     if (c.lead == Lead::kII) lead[1] = &c.samples_uV;

@@ -274,8 +274,8 @@ void DecodeInterleaved(const InterleavedSamples& in, const std::vector<ChannelSc
   for (size_t c = 0; c < in.channels; ++c) {
     scale[c] = static_cast<float>(scales[c].scale_uV);
     offset[c] = static_cast<float>(scales[c].offset_uV);
-    std::vector<float>& samples = (*channels)[c].samples_uV;
-    samples.resize(in.samples);
+    SampleBuffer& samples = (*channels)[c].samples_uV;
+    samples.resize(in.samples);  // not zeroed: the decoder writes every sample
     out[c] = samples.data();
   }
   const Job job{in.data,

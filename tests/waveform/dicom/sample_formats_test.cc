@@ -47,7 +47,7 @@ std::vector<uint8_t> WithRawSamples(const std::vector<int>& raw, const char* int
 }
 
 std::vector<float> DecodedChannel(const std::vector<uint8_t>& bytes, size_t channel) {
-  return DecodeEcg(bytes.data(), bytes.size()).rhythm.channels.at(channel).samples_uV;
+  return ToVector(DecodeEcg(bytes.data(), bytes.size()).rhythm.channels.at(channel).samples_uV);
 }
 
 std::vector<uint8_t> WithChannelValues(const std::vector<uint8_t>& base, long channel,
@@ -110,7 +110,7 @@ TEST(SampleFormats, PaddingSamplesBecomeZeroAndAreCounted) {
   });
   const EcgRecord record = DecodeEcg(bytes.data(), bytes.size());
   const Channel& channel = record.rhythm.channels[2];
-  EXPECT_EQ(channel.samples_uV, (std::vector<float>{5, 0, 7, 0}));
+  EXPECT_EQ(ToVector(channel.samples_uV), (std::vector<float>{5, 0, 7, 0}));
   EXPECT_EQ(channel.padding_samples, 2u);
 }
 
