@@ -4,7 +4,7 @@
 #include <cmath>
 
 // Declares the FMA builtins used below (GCC registers them with the target pragmas it holds).
-#ifdef __x86_64__
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
 #endif
 
@@ -102,6 +102,7 @@ ECG_ALWAYS_INLINE void Split(const float* x, size_t n, size_t m0, size_t m1, flo
 // The builtins, not the intrinsics: an intrinsic (a target("fma") function) cannot be inlined into
 // these generic helpers, a builtin is expanded where the helper lands, inside the FMA paths.
 // Always inlined, so the ABI of a vector return without AVX (-Wpsabi) never applies.
+#ifdef ECG_HALFBAND_AVX512
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 struct Fused {
@@ -109,14 +110,13 @@ struct Fused {
     const Lanes coefficient = {c, c, c, c, c, c, c, c};
     acc = __builtin_ia32_vfmaddps256(coefficient, x, acc);
   }
-#ifdef ECG_HALFBAND_AVX512
   ECG_ALWAYS_INLINE static void MulAdd(Lanes16& acc, float c, const Lanes16& x) {
     const Lanes16 coefficient = {c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c};
     acc = __builtin_ia32_vfmaddps512_mask(coefficient, x, acc, 0xffff, 4);
   }
-#endif
 };
 #pragma GCC diagnostic pop
+#endif
 struct Separate {
   ECG_ALWAYS_INLINE static void MulAdd(Lanes& acc, float c, const Lanes& x) { acc += c * x; }
 };
