@@ -25,7 +25,7 @@ constexpr milliseconds kReaderErrorPause{1000};
 // The shortest time between two reads of the change log: Orthanc notifies every stored instance,
 // and one read per notification would cost Orthanc a database transaction per instance during a
 // burst. The first notification after a quiet spell is read at once.
-constexpr milliseconds kMinReadGap{100};
+constexpr milliseconds kMinReadGap{50};
 constexpr int kConflictRetries = 5;
 constexpr size_t kInstancesPage = 500;
 // Tasks a worker writes in one transaction, at most: enough to make commits rare during a burst,
@@ -33,7 +33,10 @@ constexpr size_t kInstancesPage = 500;
 constexpr size_t kMaxBatch = 32;
 // Stored instances whose SOP class the reader may learn without asking Orthanc: a few MB, far
 // more than the instances stored during one read gap, even at thousands per second.
-constexpr size_t kSopClassHints = 65536;
+constexpr size_t kMaxNotes = 65536;
+// ECG files kept from the stored-instance callback for the workers: a few hundred ECGs, the
+// backlog of a burst; beyond it the workers fetch the files from Orthanc.
+constexpr size_t kMaxNotedFileBytes = 64 << 20;
 
 bool IsWaveformClass(const std::string& sop_class_uid) {
   return dicom::ClassifySopClass(sop_class_uid) != dicom::SopClassKind::kNotWaveform;
@@ -69,7 +72,9 @@ Ingester::Ingester(const PluginConfig& config, std::shared_ptr<EcgStore> store)
     : config_(config),
       store_(std::move(store)),
       queue_(config.queue_size),
-      hints_(kSopClassHints) {}
+      is_waveform_notes_(kMaxNotes, kMaxNotes),
+      file_notes_(kMaxNotes, kMaxNotedFileBytes,
+                  [](const std::string& bytes) { return bytes.size(); }) {}
 
 Ingester::~Ingester() {
   Stop();
@@ -104,6 +109,13 @@ void Ingester::WakeUp() {
 }
 
 void Ingester::OnDeleted(ResourceLevel level, const std::string& orthanc_id) {
+  // A worker must find a deleted instance gone from Orthanc, not ingest its noted copy. The
+  // instances of a deleted patient, study or series are not named: drop every noted file.
+  if (level == ResourceLevel::kInstance) {
+    file_notes_.Take(orthanc_id);
+  } else {
+    file_notes_.Clear();
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   deletions_.push_back({level, orthanc_id});
   wake_.notify_all();
@@ -243,14 +255,18 @@ void Ingester::ReadNewChanges() {
 }
 
 bool Ingester::IsWaveform(const std::string& instance_id) {
-  if (const std::optional<bool> hint = hints_.Take(instance_id)) return *hint;
+  if (const std::optional<bool> noted = is_waveform_notes_.Take(instance_id)) return *noted;
   const std::optional<std::string> sop_class = InstanceSopClass(instance_id);
   return sop_class && IsWaveformClass(*sop_class);
 }
 
-void Ingester::NoteStoredInstance(const std::string& instance_id,
-                                  const std::string& sop_class_uid) {
-  hints_.Note(instance_id, IsWaveformClass(sop_class_uid));
+void Ingester::NoteStoredInstance(const std::string& instance_id, const std::string& sop_class_uid,
+                                  const void* dicom, size_t dicom_size) {
+  const bool is_waveform = IsWaveformClass(sop_class_uid);
+  is_waveform_notes_.Note(instance_id, is_waveform);
+  if (is_waveform && dicom != nullptr && dicom_size <= kMaxNotedFileBytes) {
+    file_notes_.Note(instance_id, std::string(static_cast<const char*>(dicom), dicom_size));
+  }
 }
 
 void Ingester::ApplyDeletions() {
@@ -340,7 +356,7 @@ bool Ingester::ProcessBatch(const std::vector<IngestTask>& tasks) {
 bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
   std::optional<std::string> dicom;
   try {
-    dicom = orthanc::GetDicomForInstance(task.instance_id);
+    dicom = DicomFile(task.instance_id);
   } catch (const Error& e) {
     if (stopping_) return false;
     return RecordFailure(task, std::string("Orthanc could not provide the file: ") + e.what());
@@ -368,6 +384,11 @@ bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
   return true;
 }
 
+std::optional<std::string> Ingester::DicomFile(const std::string& instance_id) {
+  if (std::optional<std::string> noted = file_notes_.Take(instance_id)) return noted;
+  return orthanc::GetDicomForInstance(instance_id);
+}
+
 std::optional<OrthancIds> Ingester::ParentIds(const std::string& instance_id,
                                               const EcgMetadata& metadata) {
   std::optional<OrthancIds> ids = ComputeOrthancIds(metadata, instance_id, orthanc::Sha1);
@@ -377,7 +398,9 @@ std::optional<OrthancIds> Ingester::ParentIds(const std::string& instance_id,
 bool Ingester::WriteBatch(const DecodedBatch& batch) {
   try {
     const bool stored = Retry("store ECGs", [&] {
-      store_->UpsertEcgs(batch.ecgs);
+      // Not waiting for the flush: after a database crash the saved cursor, committed after these
+      // ECGs, is never ahead of them, and the change log is replayed from it.
+      store_->UpsertEcgs(batch.ecgs, CommitWait::kBeforeFlush);
       for (const IngestTask* task : batch.tasks) {
         if (task->clear_error) store_->ClearIngestError(task->instance_id);
       }

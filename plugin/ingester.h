@@ -1,21 +1,25 @@
 // Ingester: brings every DICOM ECG that Orthanc stores into the EcgStore, exactly once, off
 // Orthanc's threads.
 //
-//   Orthanc stored-instance callback --NoteStoredInstance()--> SopClassHints (in memory)
+//   Orthanc stored-instance callback --NoteStoredInstance()--> recent notes (recent_notes.h, in
+//             memory): whether the instance is a waveform and, for ECGs, the file itself
 //   Orthanc change callback --WakeUp()/OnDeleted()--> reader thread
-//     reader: Orthanc's change log from the persisted cursor, read at most every 100 ms during
+//     reader: Orthanc's change log from the persisted cursor, read at most every 50 ms during
 //             a burst; NewInstance of a waveform SOP class (the hint, else the instance's
 //             metadata in Orthanc) --> IngestQueue (bounded; when full the reader simply stops
 //             reading: the change log is the backlog)
 //     workers (config.threads, at nice 19: thread_priority.h; during a burst Orthanc's threads
 //             win the cores and the workers catch up after it): take up to 32 queued tasks,
-//             fetch each DICOM, decode, canonicalise (ingest_pipeline.h), name the parents
-//             from the file's identifiers (orthanc_ids.h); an undecodable ECG -->
-//             RecordIngestError (reason, Orthanc ID only); the others --> UpsertEcgs, one
-//             transaction per batch, in patient order (two batches then lock shared patients in
-//             the same order); a batch the store refuses is written one ECG at a time, so only
-//             the refused ECGs are recorded as errors
-//     reader: saves the cursor (IngestQueue::Watermark) at most once a second and at stop.
+//             take each DICOM file from the notes (else fetch it from Orthanc), decode,
+//             canonicalise (ingest_pipeline.h), name the parents from the file's identifiers
+//             (orthanc_ids.h); an undecodable ECG --> RecordIngestError (reason, Orthanc ID only);
+//             the others --> UpsertEcgs, one transaction per batch, in patient order (two batches
+//             then lock shared patients in the same order), not waiting for the disk flush
+//             (storage/commit_wait.h); a batch the store refuses is written one ECG at a time, so
+//             only the refused ECGs are recorded as errors
+//     reader: saves the cursor (IngestQueue::Watermark) at most once a second and at stop,
+//             after the ECGs it covers were committed: a database crash that loses the last
+//             commits loses the cursor saves after them too, and the replay redoes them.
 //
 // Nothing is lost: at start the reader replays the change log from the saved cursor; with no
 // cursor yet (first start) it backfills every instance Orthanc holds before saving one.
@@ -45,7 +49,7 @@
 
 #include "plugin/ingest_queue.h"
 #include "plugin/plugin_config.h"
-#include "plugin/sop_class_hints.h"
+#include "plugin/recent_notes.h"
 #include "storage/ecg_store.h"
 
 namespace ecg::plugin {
@@ -76,8 +80,10 @@ class Ingester {
   void Stop();
 
   void WakeUp();
-  // Called by the stored-instance callback with the SOP class Orthanc recorded: cheap (a hint).
-  void NoteStoredInstance(const std::string& instance_id, const std::string& sop_class_uid);
+  // Called by the stored-instance callback with the SOP class Orthanc recorded and the file:
+  // cheap (a note, and for an ECG a copy of its bytes while the notes hold under 64 MB of files).
+  void NoteStoredInstance(const std::string& instance_id, const std::string& sop_class_uid,
+                          const void* dicom, size_t dicom_size);
   void OnDeleted(ResourceLevel level, const std::string& orthanc_id);
   void RequestReindex();
 
@@ -116,6 +122,8 @@ class Ingester {
   bool ProcessBatch(const std::vector<IngestTask>& tasks);
   // Appends the task's ECG to *batch, or records why there is none. False when stopping.
   bool FetchAndDecode(const IngestTask& task, DecodedBatch* batch);
+  // The instance's file: the noted copy, else Orthanc's; nullopt if it was deleted meanwhile.
+  std::optional<std::string> DicomFile(const std::string& instance_id);
   // The instance's parents: computed from its identifiers (orthanc_ids.h), else asked of Orthanc;
   // nullopt if the instance was deleted meanwhile.
   static std::optional<OrthancIds> ParentIds(const std::string& instance_id,
@@ -139,8 +147,9 @@ class Ingester {
   const std::shared_ptr<EcgStore> store_;
 
   IngestQueue queue_;
-  SopClassHints hints_;
-  std::vector<std::thread> threads_;  // reader first; touched by Start/Stop only
+  RecentNotes<bool> is_waveform_notes_;
+  RecentNotes<std::string> file_notes_;  // dropped on deletions: a deleted file must be fetched
+  std::vector<std::thread> threads_;     // reader first; touched by Start/Stop only
   std::atomic<bool> started_{false};
   std::atomic<bool> stopping_{false};
 

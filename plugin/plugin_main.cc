@@ -70,15 +70,20 @@ OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginRes
   return OrthancPluginErrorCode_Success;
 }
 
-// Runs on the thread storing the instance, before Orthanc answers the upload: reads one value
-// Orthanc holds in memory and notes it; nothing else.
+// Runs on the thread storing the instance, before Orthanc answers the upload: reads what Orthanc
+// holds in memory (the SOP class, the file) and notes it (an ECG's file is copied); nothing else.
 OrthancPluginErrorCode OnStoredInstance(const OrthancPluginDicomInstance* instance,
                                         const char* instance_id) {
   try {
     OrthancPluginContext* context = ecg::plugin::orthanc::Context();
     if (OrthancPluginHasInstanceMetadata(context, instance, "SopClassUid") == 1) {
       const char* sop_class = OrthancPluginGetInstanceMetadata(context, instance, "SopClassUid");
-      if (sop_class != nullptr) g_services->ingester->NoteStoredInstance(instance_id, sop_class);
+      const int64_t size = OrthancPluginGetInstanceSize(context, instance);
+      if (sop_class != nullptr) {
+        g_services->ingester->NoteStoredInstance(instance_id, sop_class,
+                                                 OrthancPluginGetInstanceData(context, instance),
+                                                 size > 0 ? static_cast<size_t>(size) : 0);
+      }
     }
   } catch (const std::exception& e) {
     spdlog::error("stored-instance callback: {}", e.what());

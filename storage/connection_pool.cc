@@ -159,9 +159,12 @@ void ConnectionPool::RunOnConnection(const std::string& what,
   }
 }
 
-void ConnectionPool::Run(const std::string& what, const std::function<void(pqxx::work&)>& fn) {
+void ConnectionPool::Run(const std::string& what, const std::function<void(pqxx::work&)>& fn,
+                         CommitWait wait) {
   RunOnConnection(what, [&](pqxx::connection& connection) {
     pqxx::work txn(connection);
+    // LOCAL: the setting ends with the transaction, the pooled connection keeps the default.
+    if (wait == CommitWait::kBeforeFlush) txn.exec("SET LOCAL synchronous_commit TO OFF");
     fn(txn);
     txn.commit();
   });

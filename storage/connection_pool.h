@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/commit_wait.h"
+
 namespace ecg {
 
 struct PoolOptions {
@@ -50,9 +52,11 @@ class ConnectionPool {
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  // Runs fn in one read-write transaction and commits it; see the contract above. `what` names
-  // the operation in error messages ("upsert ECG").
-  void Run(const std::string& what, const std::function<void(pqxx::work&)>& fn);
+  // Runs fn in one read-write transaction and commits it, waiting as `wait` says
+  // (storage/commit_wait.h); see the contract above. `what` names the operation in error messages
+  // ("upsert ECG").
+  void Run(const std::string& what, const std::function<void(pqxx::work&)>& fn,
+           CommitWait wait = CommitWait::kFlushed);
 
   // Runs fn with a connection of its own, without opening a transaction (for statements that
   // manage their own transactions, e.g. migrations or a REPEATABLE READ export). Same retry and

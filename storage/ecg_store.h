@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/commit_wait.h"
 #include "waveform/ecg_archive.h"
 #include "waveform/ecg_record.h"
 #include "waveform/ecg_signal.h"
@@ -234,8 +235,11 @@ class EcgStore {
   UpsertResult UpsertEcg(const IngestedEcg& ecg);
   // The same for many ECGs in one transaction (all or nothing), results in input order. Faster
   // per ECG than UpsertEcg; keep batches to a few hundred ECGs. Two batches written at once that
-  // share patients may deadlock; PostgreSQL then aborts one (kConflict): retry it.
-  std::vector<UpsertResult> UpsertEcgs(const std::vector<IngestedEcg>& ecgs);
+  // share patients may deadlock; PostgreSQL then aborts one (kConflict): retry it. `wait`:
+  // storage/commit_wait.h (the ingester, which replays Orthanc's change log after a crash, does
+  // not wait for the flush).
+  std::vector<UpsertResult> UpsertEcgs(const std::vector<IngestedEcg>& ecgs,
+                                       CommitWait wait = CommitWait::kFlushed);
 
   // Delete the ECGs with these Orthanc IDs and everything derived from them (signals,
   // embeddings); patients left without ECGs go too. Return the number of ECGs deleted.
@@ -270,7 +274,9 @@ class EcgStore {
   std::vector<IngestError> ListIngestErrors(size_t limit, size_t offset = 0);
   int64_t CountIngestErrors();
 
-  // The last Orthanc change sequence number fully processed, per named cursor.
+  // The last Orthanc change sequence number fully processed, per named cursor. SaveCursor does not
+  // wait for the flush (commit_wait.h): a crash may bring back an earlier cursor (its later
+  // changes are then processed again), never one ahead of the writes committed before it.
   std::optional<int64_t> LoadCursor(const std::string& name = "orthanc-changes");
   void SaveCursor(int64_t change_seq, const std::string& name = "orthanc-changes");
 

@@ -232,15 +232,19 @@ UpsertResult EcgStore::UpsertEcg(const IngestedEcg& ecg) {
   return UpsertEcgs({ecg}).front();
 }
 
-std::vector<UpsertResult> EcgStore::UpsertEcgs(const std::vector<IngestedEcg>& ecgs) {
+std::vector<UpsertResult> EcgStore::UpsertEcgs(const std::vector<IngestedEcg>& ecgs,
+                                               CommitWait wait) {
   std::vector<PreparedEcg> prepared;
   prepared.reserve(ecgs.size());
   for (const IngestedEcg& ecg : ecgs) prepared.push_back(Prepare(ecg, options_.zstd_level));
   std::vector<UpsertResult> results;
-  pool_->Run("upsert ECGs", [&](pqxx::work& txn) {
-    results.clear();  // a retry after a broken connection starts over
-    for (const PreparedEcg& p : prepared) results.push_back(UpsertOne(txn, p));
-  });
+  pool_->Run(
+      "upsert ECGs",
+      [&](pqxx::work& txn) {
+        results.clear();  // a retry after a broken connection starts over
+        for (const PreparedEcg& p : prepared) results.push_back(UpsertOne(txn, p));
+      },
+      wait);
   return results;
 }
 

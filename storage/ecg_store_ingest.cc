@@ -59,12 +59,15 @@ std::optional<int64_t> EcgStore::LoadCursor(const std::string& name) {
 }
 
 void EcgStore::SaveCursor(int64_t change_seq, const std::string& name) {
-  pool_->Run("save ingest cursor", [&](pqxx::work& txn) {
-    txn.exec_params(
-        "INSERT INTO ingest_cursor (name, change_seq) VALUES ($1, $2) ON CONFLICT (name)"
-        " DO UPDATE SET change_seq = EXCLUDED.change_seq, updated_at = now()",
-        name, change_seq);
-  });
+  pool_->Run(
+      "save ingest cursor",
+      [&](pqxx::work& txn) {
+        txn.exec_params(
+            "INSERT INTO ingest_cursor (name, change_seq) VALUES ($1, $2) ON CONFLICT (name)"
+            " DO UPDATE SET change_seq = EXCLUDED.change_seq, updated_at = now()",
+            name, change_seq);
+      },
+      CommitWait::kBeforeFlush);
 }
 
 }  // namespace ecg

@@ -101,6 +101,37 @@ TEST_F(ConnectionPoolTest, AnSqlErrorRollsBackAndNamesTheOperationButNotTheValue
   EXPECT_EQ(rows, 0);
 }
 
+TEST_F(ConnectionPoolTest, ACommitBeforeFlushSkipsTheFlushForThatTransactionOnly) {
+  PoolOptions options;
+  options.connection_uri = uri_;
+  options.size = 1;  // both transactions on the same connection
+  ConnectionPool pool(options);
+  auto setting = [](pqxx::work& txn) {
+    return txn.exec1("SHOW synchronous_commit")[0].as<std::string>();
+  };
+  std::string during, after;
+  // The test server runs with synchronous_commit off: make "on" this connection's own setting.
+  pool.RunOnConnection("session setting", [](pqxx::connection& connection) {
+    pqxx::nontransaction(connection).exec("SET synchronous_commit TO ON");
+  });
+  pool.Run("create", [](pqxx::work& txn) { txn.exec("CREATE TABLE t (i int)"); });
+  pool.Run(
+      "insert",
+      [&](pqxx::work& txn) {
+        during = setting(txn);
+        txn.exec("INSERT INTO t VALUES (1)");
+      },
+      CommitWait::kBeforeFlush);
+  int64_t rows = -1;
+  pool.Run("read", [&](pqxx::work& txn) {
+    after = setting(txn);
+    rows = txn.exec1("SELECT count(*) FROM t")[0].as<int64_t>();
+  });
+  EXPECT_EQ(during, "off");
+  EXPECT_EQ(after, "on");
+  EXPECT_EQ(rows, 1);
+}
+
 TEST_F(ConnectionPoolTest, ErrorsThrownByTheCallerPassThroughUnchanged) {
   PoolOptions options;
   options.connection_uri = uri_;
