@@ -264,6 +264,7 @@ void Ingester::NoteStoredInstance(const std::string& instance_id, const std::str
                                   const void* dicom, size_t dicom_size) {
   const bool is_waveform = IsWaveformClass(sop_class_uid);
   is_waveform_notes_.Note(instance_id, is_waveform);
+  // A file over the whole budget would not be kept: do not copy it.
   if (is_waveform && dicom != nullptr && dicom_size <= kMaxNotedFileBytes) {
     file_notes_.Note(instance_id, std::string(static_cast<const char*>(dicom), dicom_size));
   }

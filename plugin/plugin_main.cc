@@ -78,8 +78,8 @@ OrthancPluginErrorCode OnStoredInstance(const OrthancPluginDicomInstance* instan
     OrthancPluginContext* context = ecg::plugin::orthanc::Context();
     if (OrthancPluginHasInstanceMetadata(context, instance, "SopClassUid") == 1) {
       const char* sop_class = OrthancPluginGetInstanceMetadata(context, instance, "SopClassUid");
-      const int64_t size = OrthancPluginGetInstanceSize(context, instance);
       if (sop_class != nullptr) {
+        const int64_t size = OrthancPluginGetInstanceSize(context, instance);
         g_services->ingester->NoteStoredInstance(instance_id, sop_class,
                                                  OrthancPluginGetInstanceData(context, instance),
                                                  size > 0 ? static_cast<size_t>(size) : 0);

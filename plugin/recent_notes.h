@@ -35,7 +35,7 @@ class RecentNotes {
   void Note(const std::string& id, V value) {
     const size_t cost = cost_(value);
     std::lock_guard<std::mutex> lock(mutex_);
-    EraseLocked(id);
+    TakeLocked(id);  // a new noting replaces the old one
     if (max_notes_ == 0 || cost > max_cost_) return;
     while (order_.size() >= max_notes_ || total_cost_ + cost > max_cost_) ForgetOldestLocked();
     const uint64_t serial = ++last_serial_;
@@ -47,12 +47,7 @@ class RecentNotes {
   // The note on the instance, forgotten once taken; nullopt when there is none.
   std::optional<V> Take(const std::string& id) {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto note = notes_.find(id);
-    if (note == notes_.end()) return std::nullopt;
-    std::optional<V> value(std::move(note->second.value));
-    total_cost_ -= note->second.cost;
-    notes_.erase(note);
-    return value;
+    return TakeLocked(id);
   }
 
   void Clear() {
@@ -69,21 +64,20 @@ class RecentNotes {
     uint64_t serial;  // which noting of the ID this is, to match it with order_
   };
 
-  void EraseLocked(const std::string& id) {
+  std::optional<V> TakeLocked(const std::string& id) {
     const auto note = notes_.find(id);
-    if (note == notes_.end()) return;
+    if (note == notes_.end()) return std::nullopt;
+    std::optional<V> value(std::move(note->second.value));
     total_cost_ -= note->second.cost;
     notes_.erase(note);
+    return value;
   }
 
   // Drops order_'s oldest entry and, if it is still a live note, that note.
   void ForgetOldestLocked() {
     const auto& [id, serial] = order_.front();
     const auto note = notes_.find(id);
-    if (note != notes_.end() && note->second.serial == serial) {
-      total_cost_ -= note->second.cost;
-      notes_.erase(note);
-    }
+    if (note != notes_.end() && note->second.serial == serial) TakeLocked(id);
     order_.pop_front();
   }
 
