@@ -10,6 +10,7 @@
 #include "plugin/orthanc_api.h"
 #include "plugin/orthanc_changes.h"
 #include "plugin/orthanc_ids.h"
+#include "plugin/thread_name.h"
 #include "plugin/thread_priority.h"
 #include "waveform/dicom/sop_class.h"
 #include "waveform/error.h"
@@ -146,6 +147,7 @@ IngestStats Ingester::Stats() const {
 // --- reader ------------------------------------------------------------------------------------
 
 void Ingester::ReaderLoop() {
+  NameCurrentThread("ecg-reader");
   while (!stopping_) {
     try {
       if (!prepared_) prepared_ = PrepareDatabase();
@@ -327,6 +329,7 @@ void Ingester::WaitForWakeUp() {
 // --- workers -----------------------------------------------------------------------------------
 
 void Ingester::WorkerLoop() {
+  NameCurrentThread("ecg-ingest");
   LowerCurrentThreadPriority();
   for (;;) {
     const std::vector<IngestTask> tasks = queue_.PopUpTo(kMaxBatch);

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "plugin/embedding_backlog.h"
+#include "plugin/thread_name.h"
 #include "plugin/thread_priority.h"
 #include "waveform/error.h"
 
@@ -92,6 +93,7 @@ SearchStatus SearchService::Status() const {
 }
 
 void SearchService::Loop() {
+  NameCurrentThread("ecg-embed");
   LowerCurrentThreadPriority();
   // Below the ingest workers, also at nice 19: otherwise the embedder takes half of what Orthanc
   // leaves them during a burst.

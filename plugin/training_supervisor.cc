@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "plugin/orthanc_api.h"
+#include "plugin/thread_name.h"
 #include "plugin/thread_priority.h"
 #include "plugin/training_job.h"
 #include "plugin/training_schedule.h"
@@ -82,6 +83,7 @@ int64_t TrainingSupervisor::QueueRun(const std::string& trigger, const std::stri
 }
 
 void TrainingSupervisor::Loop() {
+  NameCurrentThread("ecg-training");
   LowerCurrentThreadPriority();
   if (options_.settings.local_worker) {
     try {

@@ -4,10 +4,10 @@
 
 #include <cmath>
 #include <cstring>
-#include <limits>
 #include <vector>
 
 #include "waveform/error.h"
+#include "waveform/sample_buffer.h"
 
 namespace ecg {
 
@@ -19,12 +19,23 @@ constexpr size_t kHeaderBytes = 16;
 // allocating.
 constexpr uint64_t kMaxSamples = 12ull * 1000 * 60 * 60 * 2;  // two hours at 1 kHz, 12 leads
 
-void PutVarint(std::vector<uint8_t>* out, uint64_t v) {
+// Writes v at out, returns the end. Most residuals are under 64 µV: one byte.
+uint8_t* PutVarint(uint8_t* out, uint64_t v) {
   while (v >= 0x80) {
-    out->push_back(static_cast<uint8_t>(v | 0x80));
+    *out++ = static_cast<uint8_t>(v | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<uint8_t>(v));
+  *out++ = static_cast<uint8_t>(v);
+  return out;
+}
+
+// Samples are floats holding whole µV within int32: a cast and back tests both, without a call
+// to std::round per sample. False for a fraction, an overflow or a NaN.
+bool WholeMicrovolts(float v, int64_t* out) {
+  constexpr float kTwoPow31 = 2147483648.0f;
+  if (!(v >= -kTwoPow31 && v < kTwoPow31)) return false;
+  *out = static_cast<int64_t>(v);
+  return static_cast<float>(*out) == v;
 }
 
 uint64_t ZigZag(int64_t v) {
@@ -44,26 +55,26 @@ uint32_t ReadU32(const char* p) {
 
 std::string EncodeSignal(const EcgSignal& signal, int zstd_level) {
   const size_t n = signal.samples_per_lead();
-  std::vector<uint8_t> residuals;
-  residuals.reserve(kLeadCount * n * 2);
+  // A second difference of int32 values needs at most 34 bits: 5 varint bytes.
+  std::vector<uint8_t, DefaultInitAllocator<uint8_t>> residuals(kLeadCount * n * 5);
+  uint8_t* end = residuals.data();
   for (Lead lead : AllLeads()) {
     if (!signal.mask().present(lead)) continue;
     const float* x = signal.lead_uV(lead);
     int64_t prev1 = 0, prev2 = 0;
     for (size_t t = 0; t < n; ++t) {
-      const float v = x[t];
-      if (!(std::fabs(v) <= static_cast<float>(std::numeric_limits<int32_t>::max())) ||
-          v != std::round(v)) {
+      int64_t cur;
+      if (!WholeMicrovolts(x[t], &cur)) {
         throw Error::InvalidArgument("signal codec: lead " + std::string(LeadName(lead)) +
                                      " sample " + std::to_string(t) +
                                      " is not a whole number of microvolts");
       }
-      const int64_t cur = static_cast<int64_t>(v);
-      PutVarint(&residuals, ZigZag(cur - 2 * prev1 + prev2));
+      end = PutVarint(end, ZigZag(cur - 2 * prev1 + prev2));
       prev2 = prev1;
       prev1 = cur;
     }
   }
+  residuals.resize(static_cast<size_t>(end - residuals.data()));
   std::string blob(kHeaderBytes, '\0');
   std::memcpy(blob.data(), kMagic, 4);
   const uint32_t header[3] = {static_cast<uint32_t>(std::lround(signal.sample_rate_hz())),

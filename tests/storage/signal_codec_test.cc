@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "tests/storage/store_fixture.h"
 #include "tests/support/test_env.h"
@@ -41,6 +42,21 @@ TEST(SignalCodecTest, FractionalMicrovoltsAreRefused) {
   } catch (const Error& e) {
     EXPECT_TRUE(e.IsInvalidArgument());
     EXPECT_NE(std::string(e.what()).find("V2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SignalCodecTest, NotANumberInfinityAndValuesBeyondInt32AreRefusedWithTheirPlace) {
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(),
+                          std::numeric_limits<float>::infinity(), 2147483648.0f, -4294967296.0f}) {
+    EcgSignal signal = TestSignal(1, 100);
+    signal.lead_uV(Lead::kAVL)[7] = bad;
+    try {
+      EncodeSignal(signal);
+      ADD_FAILURE() << bad << " was encoded";
+    } catch (const Error& e) {
+      EXPECT_TRUE(e.IsInvalidArgument());
+      EXPECT_NE(std::string(e.what()).find("aVL sample 7"), std::string::npos) << e.what();
+    }
   }
 }
 
