@@ -1,6 +1,8 @@
 // EcgStore: upsert, delete and read ECGs and their signals.
 #include <nlohmann/json.hpp>
 
+#include <cstring>
+
 #include "storage/connection_pool.h"
 #include "storage/ecg_store.h"
 #include "storage/signal_codec.h"
@@ -22,11 +24,18 @@ struct PreparedEcg {
   int64_t content_hash;
 };
 
-uint64_t Fnv1a(uint64_t hash, const std::string& bytes) {
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
+// FNV-1a over 8-byte words, then the last bytes one by one: each step is a bijection of the
+// hash, so a change in one word always changes the result; an eighth of the steps of byte-wise
+// FNV-1a over a signal blob.
+uint64_t Fnv1aWords(uint64_t hash, const std::string& bytes) {
+  constexpr uint64_t kPrime = 0x100000001b3ull;
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    hash = (hash ^ word) * kPrime;
   }
+  for (; i < bytes.size(); ++i) hash = (hash ^ static_cast<unsigned char>(bytes[i])) * kPrime;
   return hash;
 }
 
@@ -53,9 +62,9 @@ int64_t ContentHash(const PreparedEcg& p) {
                                  p.statements_json,
                                  p.ecg->source_rate_hz};
   uint64_t hash = 0xcbf29ce484222325ull;
-  hash = Fnv1a(hash, fields.dump());
-  hash = Fnv1a(hash, p.signal_blob);
-  hash = Fnv1a(hash, p.median_blob);
+  hash = Fnv1aWords(hash, fields.dump());
+  hash = Fnv1aWords(hash, p.signal_blob);
+  hash = Fnv1aWords(hash, p.median_blob);
   return static_cast<int64_t>(hash);
 }
 
@@ -73,90 +82,169 @@ PreparedEcg Prepare(const IngestedEcg& ecg, int zstd_level) {
   return p;
 }
 
-int64_t UpsertPatient(pqxx::work& txn, const PreparedEcg& p) {
-  const EcgMetadata& m = p.ecg->metadata;
-  return sql::ExecPrepared(
-             txn, "upsert_patient",
-             "INSERT INTO patients (patient_id, issuer_of_patient_id, orthanc_patient_id,"
-             " birth_date, sex) VALUES ($1, $2, $3, NULLIF($4, '')::date, $5)"
-             " ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET"
-             " orthanc_patient_id = EXCLUDED.orthanc_patient_id,"
-             " birth_date = COALESCE(EXCLUDED.birth_date, patients.birth_date),"
-             " sex = CASE WHEN EXCLUDED.sex = '' THEN patients.sex ELSE EXCLUDED.sex END"
-             " RETURNING patient_key",
-             m.patient_id, m.issuer_of_patient_id, p.ecg->orthanc.patient, p.birth_date_iso,
-             m.sex)[0][0]
-      .as<int64_t>();
-}
-
-const std::string& InsertEcgSql() {
+// The patient upsert, as a statement or a WITH query over parameters $1..$5.
+const std::string& UpsertPatientSql() {
   static const std::string sql =
-      "INSERT INTO ecgs (patient_key, sop_instance_uid, orthanc_instance_id, orthanc_series_id,"
-      " orthanc_study_id, orthanc_patient_id, study_instance_uid, series_instance_uid,"
-      " sop_class_uid, acquired_at, utc_offset_minutes, acquisition_time_source,"
-      " patient_age_years, source_rate_hz, duration_ms, lead_mask, manufacturer, model,"
-      " low_frequency_filter_hz, high_frequency_filter_hz, notch_filter_hz,"
-      " device_measurements, statements, content_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-      " $9, " +
-      sql::MillisToTimestamp("$10") +
-      ", NULLIF($11, '')::integer, $12, NULLIF($13, '')::integer, $14, $15, $16, $17, $18,"
-      " NULLIF($19, '')::float8, NULLIF($20, '')::float8, NULLIF($21, '')::float8, $22::jsonb,"
-      " $23::jsonb, $24) ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING ecg_key";
+      "INSERT INTO patients (patient_id, issuer_of_patient_id, orthanc_patient_id,"
+      " birth_date, sex) VALUES ($1, $2, $3, NULLIF($4, '')::date, $5)"
+      " ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET"
+      " orthanc_patient_id = EXCLUDED.orthanc_patient_id,"
+      " birth_date = COALESCE(EXCLUDED.birth_date, patients.birth_date),"
+      " sex = CASE WHEN EXCLUDED.sex = '' THEN patients.sex ELSE EXCLUDED.sex END"
+      " RETURNING patient_key";
   return sql;
 }
 
-std::optional<int64_t> InsertEcg(pqxx::work& txn, const PreparedEcg& p, int64_t patient_key) {
+constexpr const char* kEcgColumns =
+    "patient_key, sop_instance_uid, orthanc_instance_id, orthanc_series_id, orthanc_study_id,"
+    " orthanc_patient_id, study_instance_uid, series_instance_uid, sop_class_uid, acquired_at,"
+    " utc_offset_minutes, acquisition_time_source, patient_age_years, source_rate_hz,"
+    " duration_ms, lead_mask, manufacturer, model, low_frequency_filter_hz,"
+    " high_frequency_filter_hz, notch_filter_hz, device_measurements, statements, content_hash";
+constexpr int kEcgValueCount = 23;  // the columns after patient_key
+
+// The values of kEcgColumns after patient_key as SQL over parameters $first.. (in the order
+// ExecWithEcgValues() sends them).
+std::string EcgValuesSql(int first) {
+  const std::string typed[kEcgValueCount] = {"$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             sql::MillisToTimestamp("$"),
+                                             "NULLIF($, '')::integer",
+                                             "$",
+                                             "NULLIF($, '')::integer",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "$",
+                                             "NULLIF($, '')::float8",
+                                             "NULLIF($, '')::float8",
+                                             "NULLIF($, '')::float8",
+                                             "$::jsonb",
+                                             "$::jsonb",
+                                             "$"};
+  std::string values;
+  for (int i = 0; i < kEcgValueCount; ++i) {
+    std::string value = typed[i];
+    value.insert(value.find('$') + 1, std::to_string(first + i));
+    values += (i == 0 ? "" : ", ") + value;
+  }
+  return values;
+}
+
+// Runs a prepared statement whose parameters are `leading...`, the ECG's values in the order
+// EcgValuesSql() numbers them, its signal and its median beat ('' for none).
+template <typename... Leading>
+pqxx::result ExecWithEcgValues(pqxx::work& txn, const std::string& name, const std::string& sql,
+                               const PreparedEcg& p, const Leading&... leading) {
   const EcgMetadata& m = p.ecg->metadata;
   const EcgSignal& s = p.ecg->signal;
   const double source_rate_hz =
       p.ecg->source_rate_hz > 0 ? p.ecg->source_rate_hz : s.sample_rate_hz();
-  const pqxx::result r = sql::ExecPrepared(
-      txn, "insert_ecg", InsertEcgSql(), patient_key, m.sop_instance_uid, p.ecg->orthanc.instance,
+  return sql::ExecPrepared(
+      txn, name, sql, leading..., m.sop_instance_uid, p.ecg->orthanc.instance,
       p.ecg->orthanc.series, p.ecg->orthanc.study, p.ecg->orthanc.patient, m.study_instance_uid,
       m.series_instance_uid, m.sop_class_uid, sql::OptionalText(m.acquisition_time_ms),
       sql::OptionalText(m.utc_offset_minutes), m.acquisition_time_source,
       sql::OptionalText(m.patient_age_years), source_rate_hz, s.duration_ms(),
       static_cast<int64_t>(s.mask().Pack()), m.manufacturer, m.model,
       sql::OptionalText(m.low_frequency_filter_hz), sql::OptionalText(m.high_frequency_filter_hz),
-      sql::OptionalText(m.notch_filter_hz), p.measurements_json, p.statements_json, p.content_hash);
-  if (r.empty()) return std::nullopt;
-  const int64_t ecg_key = r[0][0].as<int64_t>();
-  if (p.median_blob.empty()) {
-    sql::ExecPrepared(txn, "insert_signal",
-                      "INSERT INTO signals (ecg_key, patient_key, signal) VALUES ($1, $2, $3)",
-                      ecg_key, patient_key, sql::Bytes(p.signal_blob));
-  } else {
-    sql::ExecPrepared(
-        txn, "insert_signal_and_median",
-        "INSERT INTO signals (ecg_key, patient_key, signal, median_beat) VALUES ($1, $2, $3, $4)",
-        ecg_key, patient_key, sql::Bytes(p.signal_blob), sql::Bytes(p.median_blob));
-  }
-  return ecg_key;
+      sql::OptionalText(m.notch_filter_hz), p.measurements_json, p.statements_json, p.content_hash,
+      sql::Bytes(p.signal_blob), sql::Bytes(p.median_blob));
 }
 
-UpsertResult UpsertOne(pqxx::work& txn, const PreparedEcg& p) {
-  const int64_t patient_key = UpsertPatient(txn, p);
+// Inserts the ECG row and its signal unless a row has its SOPInstanceUID; WITH query pieces over
+// `patient` (a patient_key) and `existing` (what may stand in the way), values from $first on.
+std::string InsertEcgAndSignalSql(const std::string& patient, const std::string& existing,
+                                  int first) {
+  return "ecg AS (INSERT INTO ecgs (" + std::string(kEcgColumns) + ") SELECT " + patient + ", " +
+         EcgValuesSql(first) + " WHERE NOT EXISTS (" + existing +
+         ") ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING ecg_key, patient_key),"
+         " signal AS (INSERT INTO signals (ecg_key, patient_key, signal, median_beat)"
+         " SELECT ecg_key, patient_key, $" +
+         std::to_string(first + kEcgValueCount) + ", NULLIF($" +
+         std::to_string(first + kEcgValueCount + 1) + ", ''::bytea) FROM ecg)";
+}
+
+// The usual case in one round trip: upserts the patient and, unless a row already has the
+// SOPInstanceUID (then locked), inserts the ECG and its signal. Answers the patient_key, the new
+// ecg_key (or NULL) and the standing row's ecg_key and content_hash (or NULLs).
+const std::string& UpsertPatientAndInsertSql() {
+  static const std::string sql =
+      "WITH patient AS (" + UpsertPatientSql() +
+      "), existing AS (SELECT ecg_key, content_hash FROM ecgs WHERE sop_instance_uid = $6"
+      " FOR UPDATE), " +
+      InsertEcgAndSignalSql("(SELECT patient_key FROM patient)", "SELECT 1 FROM existing", 6) +
+      " SELECT (SELECT patient_key FROM patient), (SELECT ecg_key FROM ecg),"
+      " (SELECT ecg_key FROM existing), (SELECT content_hash FROM existing)";
+  return sql;
+}
+
+// Inserts the ECG and its signal for patient $1 unless a row has its SOPInstanceUID: the new
+// ecg_key, or no row.
+const std::string& InsertSql() {
+  static const std::string sql =
+      "WITH " +
+      InsertEcgAndSignalSql("$1::bigint", "SELECT 1 FROM ecgs WHERE sop_instance_uid = $2", 2) +
+      " SELECT ecg_key FROM ecg";
+  return sql;
+}
+
+std::optional<int64_t> InsertEcg(pqxx::work& txn, const PreparedEcg& p, int64_t patient_key) {
+  const pqxx::result r = ExecWithEcgValues(txn, "insert_ecg", InsertSql(), p, patient_key);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<int64_t>();
+}
+
+// The row that holds an ECG's SOPInstanceUID.
+struct StandingRow {
+  int64_t ecg_key;
+  int64_t content_hash;
+};
+
+std::optional<StandingRow> ReadStandingRow(const pqxx::field& ecg_key,
+                                           const pqxx::field& content_hash) {
+  if (ecg_key.is_null()) return std::nullopt;
+  return StandingRow{ecg_key.as<int64_t>(), content_hash.as<int64_t>()};
+}
+
+std::optional<StandingRow> LockStandingRow(pqxx::work& txn, const PreparedEcg& p) {
+  const pqxx::result r = sql::ExecPrepared(
+      txn, "lock_ecg_by_sop",
+      "SELECT ecg_key, content_hash FROM ecgs WHERE sop_instance_uid = $1 FOR UPDATE",
+      p.ecg->metadata.sop_instance_uid);
+  if (r.empty()) return std::nullopt;
+  return ReadStandingRow(r[0][0], r[0][1]);
+}
+
+// The ECG was not inserted: its SOPInstanceUID is held by `standing` (locked), or by an upsert
+// that committed since (`standing` empty). An unchanged ECG keeps its row (Orthanc's IDs
+// updated); a changed one replaces it.
+UpsertResult UpsertOver(pqxx::work& txn, const PreparedEcg& p, int64_t patient_key,
+                        std::optional<StandingRow> standing) {
   // Twice at most: a concurrent upsert of the same SOPInstanceUID may insert between our look-up
   // and our insert; the second look-up then sees (and locks) its row.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const pqxx::result existing = sql::ExecPrepared(
-        txn, "lock_ecg_by_sop",
-        "SELECT ecg_key, content_hash FROM ecgs WHERE sop_instance_uid = $1 FOR UPDATE",
-        p.ecg->metadata.sop_instance_uid);
+    if (attempt > 0 || !standing) standing = LockStandingRow(txn, p);
     UpsertOutcome outcome = UpsertOutcome::kCreated;
-    if (!existing.empty()) {
-      const int64_t old_key = existing[0][0].as<int64_t>();
-      if (existing[0][1].as<int64_t>() == p.content_hash) {
+    if (standing) {
+      if (standing->content_hash == p.content_hash) {
         txn.exec_params(
             "UPDATE ecgs SET orthanc_instance_id = $2, orthanc_series_id = $3,"
             " orthanc_study_id = $4, orthanc_patient_id = $5 WHERE ecg_key = $1 AND"
             " (orthanc_instance_id, orthanc_series_id, orthanc_study_id, orthanc_patient_id)"
             " IS DISTINCT FROM ($2, $3, $4, $5)",
-            old_key, p.ecg->orthanc.instance, p.ecg->orthanc.series, p.ecg->orthanc.study,
+            standing->ecg_key, p.ecg->orthanc.instance, p.ecg->orthanc.series, p.ecg->orthanc.study,
             p.ecg->orthanc.patient);
-        return {old_key, patient_key, UpsertOutcome::kUnchanged};
+        return {standing->ecg_key, patient_key, UpsertOutcome::kUnchanged};
       }
-      txn.exec_params("DELETE FROM ecgs WHERE ecg_key = $1", old_key);
+      txn.exec_params("DELETE FROM ecgs WHERE ecg_key = $1", standing->ecg_key);
       outcome = UpsertOutcome::kReplaced;
     }
     if (const std::optional<int64_t> ecg_key = InsertEcg(txn, p, patient_key)) {
@@ -165,6 +253,16 @@ UpsertResult UpsertOne(pqxx::work& txn, const PreparedEcg& p) {
   }
   throw Error::Conflict("upsert ECG: instance " + p.ecg->orthanc.instance +
                         " is being written concurrently");
+}
+
+UpsertResult UpsertOne(pqxx::work& txn, const PreparedEcg& p) {
+  const EcgMetadata& m = p.ecg->metadata;
+  const pqxx::row r = ExecWithEcgValues(
+      txn, "upsert_patient_and_insert_ecg", UpsertPatientAndInsertSql(), p, m.patient_id,
+      m.issuer_of_patient_id, p.ecg->orthanc.patient, p.birth_date_iso, m.sex)[0];
+  const int64_t patient_key = r[0].as<int64_t>();
+  if (!r[1].is_null()) return {r[1].as<int64_t>(), patient_key, UpsertOutcome::kCreated};
+  return UpsertOver(txn, p, patient_key, ReadStandingRow(r[2], r[3]));
 }
 
 // The columns ReadRow() expects, from ecgs e JOIN patients p.
