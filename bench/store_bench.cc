@@ -14,10 +14,8 @@
 #include <atomic>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -26,6 +24,7 @@
 #include "storage/signal_codec.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/test_env.h"
+#include "tests/support/thread_cpu.h"
 #include "waveform/canonical.h"
 #include "waveform/synth.h"
 #include "waveform/wfdb.h"
@@ -61,37 +60,10 @@ double ProcessCpuSeconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-// utime + stime (+ cutime + cstime with children) of a process from /proc, in seconds.
-double ProcCpuSeconds(const std::string& pid, bool with_children, std::string* parent) {
-  std::ifstream stat("/proc/" + pid + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return 0;
-  std::istringstream fields(line.substr(line.rfind(')') + 2));
-  std::string field;
-  std::vector<std::string> f;
-  while (fields >> field) f.push_back(field);
-  if (f.size() < 15) return 0;
-  if (parent) *parent = f[1];
-  double ticks = std::stod(f[11]) + std::stod(f[12]);
-  if (with_children) ticks += std::stod(f[13]) + std::stod(f[14]);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// CPU seconds used by the server's processes: the postmaster, its live children and the
-// children it has reaped.
+// CPU seconds used by the server's processes.
 double ServerCpuSeconds(const testing::PostgresServer& server) {
-  std::ifstream pid_file(server.directory() + "/data/postmaster.pid");
-  std::string postmaster;
-  std::getline(pid_file, postmaster);
-  double total = ProcCpuSeconds(postmaster, true, nullptr);
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string pid = entry.path().filename().string();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string parent;
-    const double cpu = ProcCpuSeconds(pid, false, &parent);
-    if (parent == postmaster) total += cpu;
-  }
-  return total;
+  return static_cast<double>(testing::ProcessTreeTicks(server.pid())) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 double BulkIngest(EcgStore& store, const std::vector<IngestedEcg>& ecgs) {

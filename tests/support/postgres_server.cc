@@ -118,6 +118,14 @@ PostgresServer::~PostgresServer() {
   fs::remove_all(directory_, ignored);
 }
 
+pid_t PostgresServer::pid() const {
+  if (!running_) return 0;
+  std::ifstream pid_file(directory_ + "/data/postmaster.pid");
+  pid_t pid = 0;
+  pid_file >> pid;
+  return pid;
+}
+
 std::string PostgresServer::Uri(const std::string& database) const {
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + database;
 }

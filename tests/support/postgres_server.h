@@ -21,6 +21,8 @@
 // Thread safety: none; use from the test's main thread.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace ecg::testing {
@@ -44,6 +46,8 @@ class PostgresServer {
   PostgresServer& operator=(const PostgresServer&) = delete;
 
   int port() const { return port_; }
+  // The postmaster's process ID (its backends are its children); 0 when not running.
+  pid_t pid() const;
   const std::string& directory() const { return directory_; }
   bool running() const { return running_; }
 

@@ -6,6 +6,9 @@
 // is gone). CpuSince(before, after) gives each thread's ticks between two readings (a thread
 // started in between counts from zero; one that ended in between is lost, with its ticks).
 // Units: clock ticks (sysconf(_SC_CLK_TCK), 100 per second on Linux), user + system time.
+// ProcessTreeTicks(root) adds the CPU of a server made of processes (PostgreSQL's postmaster and
+// its backends): the root's own ticks, those of the children it has reaped, and those of its
+// live children.
 // Header-only (tests and bench/*_bench.cc). No errors: unreadable entries are skipped (threads
 // end). Thread safety: plain functions over their arguments.
 #pragma once
@@ -72,6 +75,36 @@ inline ThreadCpuMap CpuSince(const ThreadCpuMap& before, const ThreadCpuMap& aft
     if (delta.ticks > 0) spent[tid] = delta;
   }
   return spent;
+}
+
+// utime + stime of /proc/<pid>/stat (+ cutime + cstime: its reaped children), and its parent.
+inline int64_t ProcessTicks(const std::string& pid, bool with_reaped_children,
+                            std::string* parent) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string line;
+  if (!std::getline(in, line) || line.rfind(')') == std::string::npos) return 0;
+  std::istringstream fields(line.substr(line.rfind(')') + 2));
+  std::vector<std::string> f;  // f[0] is field 3 (state) of proc(5)
+  for (std::string field; fields >> field;) f.push_back(field);
+  if (f.size() < 15) return 0;
+  if (parent) *parent = f[1];
+  int64_t ticks = std::stoll(f[11]) + std::stoll(f[12]);
+  if (with_reaped_children) ticks += std::stoll(f[13]) + std::stoll(f[14]);
+  return ticks;
+}
+
+inline int64_t ProcessTreeTicks(pid_t root) {
+  const std::string root_pid = std::to_string(root);
+  int64_t ticks = ProcessTicks(root_pid, true, nullptr);
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string parent;
+    const int64_t own = ProcessTicks(pid, false, &parent);
+    if (parent == root_pid) ticks += own;
+  }
+  return ticks;
 }
 
 // The process whose command line holds `needle` (e.g. a configuration file's path), if any.
