@@ -101,45 +101,31 @@ constexpr const char* kEcgColumns =
     " utc_offset_minutes, acquisition_time_source, patient_age_years, source_rate_hz,"
     " duration_ms, lead_mask, manufacturer, model, low_frequency_filter_hz,"
     " high_frequency_filter_hz, notch_filter_hz, device_measurements, statements, content_hash";
-constexpr int kEcgValueCount = 23;  // the columns after patient_key
 
-// The values of kEcgColumns after patient_key as SQL over parameters $first.. (in the order
-// ExecWithEcgValues() sends them).
-std::string EcgValuesSql(int first) {
-  const std::string typed[kEcgValueCount] = {"$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             sql::MillisToTimestamp("$"),
-                                             "NULLIF($, '')::integer",
-                                             "$",
-                                             "NULLIF($, '')::integer",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "$",
-                                             "NULLIF($, '')::float8",
-                                             "NULLIF($, '')::float8",
-                                             "NULLIF($, '')::float8",
-                                             "$::jsonb",
-                                             "$::jsonb",
-                                             "$"};
-  std::string values;
-  for (int i = 0; i < kEcgValueCount; ++i) {
-    std::string value = typed[i];
-    value.insert(value.find('$') + 1, std::to_string(first + i));
-    values += (i == 0 ? "" : ", ") + value;
-  }
+// The values of kEcgColumns after patient_key, each '$' standing for the next parameter (in the
+// order ExecWithEcgValues() sends them).
+const std::string& EcgValuesTemplate() {
+  static const std::string values =
+      "$, $, $, $, $, $, $, $, " + sql::MillisToTimestamp("$") +
+      ", NULLIF($, '')::integer, $, NULLIF($, '')::integer, $, $, $, $, $,"
+      " NULLIF($, '')::float8, NULLIF($, '')::float8, NULLIF($, '')::float8, $::jsonb, $::jsonb,"
+      " $";
   return values;
 }
 
-// Runs a prepared statement whose parameters are `leading...`, the ECG's values in the order
-// EcgValuesSql() numbers them, its signal and its median beat ('' for none).
+// `text` with its '$' numbered from $first on; *next: the number after the last.
+std::string NumberParameters(const std::string& text, int first, int* next) {
+  std::string numbered;
+  for (char c : text) {
+    numbered += c;
+    if (c == '$') numbered += std::to_string(first++);
+  }
+  *next = first;
+  return numbered;
+}
+
+// Runs a prepared statement whose parameters are `leading...`, the ECG's values in the order of
+// EcgValuesTemplate(), its signal and its median beat ('' for none).
 template <typename... Leading>
 pqxx::result ExecWithEcgValues(pqxx::work& txn, const std::string& name, const std::string& sql,
                                const PreparedEcg& p, const Leading&... leading) {
@@ -163,13 +149,15 @@ pqxx::result ExecWithEcgValues(pqxx::work& txn, const std::string& name, const s
 // `patient` (a patient_key) and `existing` (what may stand in the way), values from $first on.
 std::string InsertEcgAndSignalSql(const std::string& patient, const std::string& existing,
                                   int first) {
+  int signal = 0;
+  const std::string values = NumberParameters(EcgValuesTemplate(), first, &signal);
   return "ecg AS (INSERT INTO ecgs (" + std::string(kEcgColumns) + ") SELECT " + patient + ", " +
-         EcgValuesSql(first) + " WHERE NOT EXISTS (" + existing +
+         values + " WHERE NOT EXISTS (" + existing +
          ") ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING ecg_key, patient_key),"
          " signal AS (INSERT INTO signals (ecg_key, patient_key, signal, median_beat)"
          " SELECT ecg_key, patient_key, $" +
-         std::to_string(first + kEcgValueCount) + ", NULLIF($" +
-         std::to_string(first + kEcgValueCount + 1) + ", ''::bytea) FROM ecg)";
+         std::to_string(signal) + ", NULLIF($" + std::to_string(signal + 1) +
+         ", ''::bytea) FROM ecg)";
 }
 
 // The usual case in one round trip: upserts the patient and, unless a row already has the
