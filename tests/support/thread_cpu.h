@@ -36,19 +36,32 @@ struct ThreadCpu {
 // tid -> its reading.
 using ThreadCpuMap = std::map<pid_t, ThreadCpu>;
 
-inline std::optional<ThreadCpu> ReadOneThread(const std::filesystem::path& stat_path) {
+// A /proc/<pid>[/task/<tid>]/stat line: the command name and the fields after it, fields[0]
+// being field 3 (state) of proc(5).
+struct StatLine {
+  std::string name;
+  std::vector<std::string> fields;
+};
+
+inline std::optional<StatLine> ReadStat(const std::filesystem::path& stat_path) {
   std::ifstream in(stat_path);
   std::string line;
   if (!std::getline(in, line)) return std::nullopt;
-  // "tid (comm) state ..." where comm may hold spaces and parentheses: split at the last ')'.
+  // "pid (comm) state ..." where comm may hold spaces and parentheses: split at the last ')'.
   const size_t open = line.find('('), close = line.rfind(')');
   if (open == std::string::npos || close == std::string::npos) return std::nullopt;
+  StatLine stat{line.substr(open + 1, close - open - 1), {}};
   std::istringstream fields(line.substr(close + 2));
-  std::vector<std::string> f;  // f[0] is field 3 (state) of proc(5)
-  for (std::string field; fields >> field;) f.push_back(field);
-  if (f.size() < 39) return std::nullopt;
+  for (std::string field; fields >> field;) stat.fields.push_back(field);
+  return stat;
+}
+
+inline std::optional<ThreadCpu> ReadOneThread(const std::filesystem::path& stat_path) {
+  const std::optional<StatLine> stat = ReadStat(stat_path);
+  if (!stat || stat->fields.size() < 39) return std::nullopt;
+  const std::vector<std::string>& f = stat->fields;
   ThreadCpu cpu;
-  cpu.name = line.substr(open + 1, close - open - 1);
+  cpu.name = stat->name;
   cpu.ticks = std::stoll(f[11]) + std::stoll(f[12]);  // utime (14), stime (15)
   cpu.nice = std::stoi(f[16]);                        // nice (19)
   cpu.policy = std::stoi(f[38]);                      // policy (41)
@@ -80,16 +93,12 @@ inline ThreadCpuMap CpuSince(const ThreadCpuMap& before, const ThreadCpuMap& aft
 // utime + stime of /proc/<pid>/stat (+ cutime + cstime: its reaped children), and its parent.
 inline int64_t ProcessTicks(const std::string& pid, bool with_reaped_children,
                             std::string* parent) {
-  std::ifstream in("/proc/" + pid + "/stat");
-  std::string line;
-  if (!std::getline(in, line) || line.rfind(')') == std::string::npos) return 0;
-  std::istringstream fields(line.substr(line.rfind(')') + 2));
-  std::vector<std::string> f;  // f[0] is field 3 (state) of proc(5)
-  for (std::string field; fields >> field;) f.push_back(field);
-  if (f.size() < 15) return 0;
-  if (parent) *parent = f[1];
-  int64_t ticks = std::stoll(f[11]) + std::stoll(f[12]);
-  if (with_reaped_children) ticks += std::stoll(f[13]) + std::stoll(f[14]);
+  const std::optional<StatLine> stat = ReadStat("/proc/" + pid + "/stat");
+  if (!stat || stat->fields.size() < 15) return 0;
+  const std::vector<std::string>& f = stat->fields;
+  if (parent) *parent = f[1];                             // ppid (4)
+  int64_t ticks = std::stoll(f[11]) + std::stoll(f[12]);  // utime (14), stime (15)
+  if (with_reaped_children) ticks += std::stoll(f[13]) + std::stoll(f[14]);  // cutime, cstime
   return ticks;
 }
 
