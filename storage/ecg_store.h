@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "storage/commit_wait.h"
+#include "storage/signal_codec.h"
 #include "waveform/ecg_archive.h"
 #include "waveform/ecg_record.h"
 #include "waveform/ecg_signal.h"
@@ -50,8 +51,8 @@ struct StoreOptions {
   size_t pool_size = 4;
   // Apply missing migrations in the constructor (the plugin does; tools ask explicitly).
   bool migrate = false;
-  // zstd level of stored signals: 3 is fast and within a few percent of the best.
-  int zstd_level = 3;
+  // zstd level of stored signals (storage/signal_codec.h).
+  int zstd_level = kDefaultSignalZstdLevel;
   // How long a call waits for a free connection before kUnavailable.
   std::chrono::milliseconds acquire_timeout{30000};
 };

@@ -1,12 +1,12 @@
-// Eight floats processed as one value (GCC/Clang vector extension), for hot loops (internal to
-// waveform/: resample.cc, halfband.cc, dicom/sample_codec.cc). Arithmetic on Lanes is element-wise;
-// GCC lowers it to AVX2 or to pairs of SSE instructions. ECG_MULTIVERSION compiles a function twice
-// (AVX2 and baseline x86-64) and picks one at run time; neither enables FMA, so both give
-// bit-identical results for a fixed summation order. Lanes is under-aligned on purpose (it is
-// loaded from and stored to std::vector<float> storage through Load/Store); GCC lets vector types
-// alias their element type. Load/Store dereference rather than memcpy: GCC 12 can expand a
-// 32-byte memcpy inside a target("avx2") function as 16-byte moves through a stack slot (it did
-// so in the sample decoder, waveform/dicom/sample_codec.cc).
+// Eight floats processed as one value (GCC/Clang vector extension), for hot loops (resample.cc,
+// halfband.cc, dicom/sample_codec.cc; storage/signal_codec.cc uses ECG_MULTIVERSION). Arithmetic on
+// Lanes is element-wise; GCC lowers it to AVX2 or to pairs of SSE instructions. ECG_MULTIVERSION
+// compiles a function twice (AVX2 and baseline x86-64) and picks one at run time; neither enables
+// FMA, so both give bit-identical results for a fixed summation order. Lanes is under-aligned on
+// purpose (it is loaded from and stored to std::vector<float> storage through Load/Store); GCC lets
+// vector types alias their element type. Load/Store dereference rather than memcpy: GCC 12 can
+// expand a 32-byte memcpy inside a target("avx2") function as 16-byte moves through a stack slot
+// (it did so in the sample decoder, waveform/dicom/sample_codec.cc).
 #pragma once
 
 #include <cstddef>

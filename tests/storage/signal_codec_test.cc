@@ -1,7 +1,9 @@
 #include "storage/signal_codec.h"
 
 #include <gtest/gtest.h>
+#include <zstd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -56,6 +58,105 @@ TEST(SignalCodecTest, NotANumberInfinityAndValuesBeyondInt32AreRefusedWithTheirP
     } catch (const Error& e) {
       EXPECT_TRUE(e.IsInvalidArgument());
       EXPECT_NE(std::string(e.what()).find("aVL sample 7"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Sets III, aVR, aVL and aVF from I and II as a device does, rounding halves towards zero.
+void DeriveLimbLeads(EcgSignal* signal) {
+  const size_t n = signal->samples_per_lead();
+  const float* i = signal->lead_uV(Lead::kI);
+  const float* ii = signal->lead_uV(Lead::kII);
+  for (size_t t = 0; t < n; ++t) {
+    signal->lead_uV(Lead::kIII)[t] = ii[t] - i[t];
+    signal->lead_uV(Lead::kAVR)[t] = std::trunc(-(i[t] + ii[t]) / 2);
+    signal->lead_uV(Lead::kAVL)[t] = std::trunc(i[t] - ii[t] / 2);
+    signal->lead_uV(Lead::kAVF)[t] = std::trunc(ii[t] - i[t] / 2);
+  }
+  for (Lead lead : {Lead::kIII, Lead::kAVR, Lead::kAVL, Lead::kAVF}) {
+    signal->set_status(lead, LeadStatus::kDerived);
+  }
+}
+
+TEST(SignalCodecTest, LimbLeadsDerivedFromIAndIICostAlmostNothing) {
+  EcgSignal derived = TestSignal(4);
+  DeriveLimbLeads(&derived);
+  EcgSignal eight_leads = derived;
+  for (Lead lead : {Lead::kIII, Lead::kAVR, Lead::kAVL, Lead::kAVF}) {
+    eight_leads.set_status(lead, LeadStatus::kMissing);
+    std::fill_n(eight_leads.lead_uV(lead), eight_leads.samples_per_lead(), 0.0f);
+  }
+  const std::string blob = EncodeSignal(derived);
+  // 4 x 5,000 residuals, 0 or 1 as I and II are even or odd: about a bit each (2,500 bytes),
+  // where their second differences (the noise of +-12 uV) would take about 6 (15,000 bytes).
+  EXPECT_LT(blob.size(), EncodeSignal(eight_leads).size() + 4000);
+  EXPECT_EQ(DecodeSignal(blob).data_uV(), derived.data_uV());
+}
+
+TEST(SignalCodecTest, LimbLeadsWithoutIOrIIAndIndependentLimbLeadsRoundTrip) {
+  EcgSignal independent = TestSignal(5);  // III, aVR, aVL, aVF unrelated to I and II
+  EXPECT_EQ(DecodeSignal(EncodeSignal(independent)).data_uV(), independent.data_uV());
+  for (Lead absent : {Lead::kI, Lead::kII}) {
+    EcgSignal without = TestSignal(6);
+    DeriveLimbLeads(&without);
+    without.set_status(absent, LeadStatus::kMissing);
+    std::fill_n(without.lead_uV(absent), without.samples_per_lead(), 0.0f);
+    const EcgSignal decoded = DecodeSignal(EncodeSignal(without));
+    EXPECT_EQ(decoded.data_uV(), without.data_uV()) << LeadName(absent);
+    EXPECT_EQ(decoded.mask(), without.mask()) << LeadName(absent);
+  }
+}
+
+TEST(SignalCodecTest, BlobsOfTheFirstFormatStillDecode) {
+  // "ECZ1": 500 Hz, 3 samples, lead I and lead III recorded; every lead as second differences.
+  // Lead I = {5, 7, 6}: residuals 5, -3, -3; lead III = {-2, 0, 0}: -2, 4, -2 (zigzag varints).
+  const uint8_t varints[] = {10, 5, 5, 3, 8, 3};
+  std::string blob = "ECZ1";
+  const uint32_t header[3] = {500, 3, 1u | (1u << 4)};
+  blob.append(reinterpret_cast<const char*>(header), sizeof(header));
+  std::string frame(ZSTD_compressBound(sizeof(varints)), '\0');
+  frame.resize(ZSTD_compress(frame.data(), frame.size(), varints, sizeof(varints), 3));
+  const EcgSignal decoded = DecodeSignal(blob + frame);
+  EXPECT_EQ(decoded.sample_rate_hz(), 500.0);
+  EXPECT_EQ(decoded.mask().status(Lead::kIII), LeadStatus::kRecorded);
+  EXPECT_FALSE(decoded.mask().present(Lead::kII));
+  EXPECT_EQ(std::vector<float>(decoded.lead_uV(Lead::kI), decoded.lead_uV(Lead::kI) + 3),
+            (std::vector<float>{5, 7, 6}));
+  EXPECT_EQ(std::vector<float>(decoded.lead_uV(Lead::kIII), decoded.lead_uV(Lead::kIII) + 3),
+            (std::vector<float>{-2, 0, 0}));
+}
+
+TEST(SignalCodecTest, LargeStepsAndLargeValuesRoundTrip) {
+  EcgSignal signal = TestSignal(7, 3001);  // an odd length: the vector loops leave a tail
+  float* v2 = signal.lead_uV(Lead::kV2);
+  for (size_t t = 0; t < 3001; t += 3) v2[t] = t % 2 ? 30000.0f : -30000.0f;  // escaped residuals
+  const EcgSignal decoded = DecodeSignal(EncodeSignal(signal));
+  EXPECT_EQ(decoded.data_uV(), signal.data_uV());
+  signal.lead_uV(Lead::kII)[3000] = 1e9f;  // beyond the vector path's range: the exact path
+  EXPECT_EQ(DecodeSignal(EncodeSignal(signal)).data_uV(), signal.data_uV());
+}
+
+// An "ECZ2" blob of one lead (I) with the given residual stream.
+std::string Ecz2Blob(uint32_t samples, const std::string& residuals) {
+  std::string blob = "ECZ2";
+  const uint32_t header[3] = {500, samples, 1u};
+  blob.append(reinterpret_cast<const char*>(header), sizeof(header));
+  std::string frame(ZSTD_compressBound(residuals.size()), '\0');
+  frame.resize(ZSTD_compress(frame.data(), frame.size(), residuals.data(), residuals.size(), 1));
+  return blob + frame;
+}
+
+TEST(SignalCodecTest, MissingOrExtraEscapesAreCorruption) {
+  // Residuals +1 (zigzag 2), then +128 (zigzag 256, escaped): x = {1, 128 + 2 * 1}.
+  const std::string escape_value("\x00\x01\x00\x00\x00\x00\x00\x00", 8);
+  EXPECT_EQ(DecodeSignal(Ecz2Blob(2, "\x02\xff" + escape_value)).lead_uV(Lead::kI)[1], 130.0f);
+  for (const std::string& bad :
+       {std::string("\x02\xff"), "\x02\xff" + escape_value + "x", std::string("\x02")}) {
+    try {
+      DecodeSignal(Ecz2Blob(2, bad));
+      ADD_FAILURE() << "decoded " << bad.size() << " residual bytes";
+    } catch (const Error& e) {
+      EXPECT_TRUE(e.IsCorruption()) << e.what();
     }
   }
 }
