@@ -5,7 +5,8 @@
 //                      50, encoding included: ECG/s (target >= 1,500 on 2 cores)
 //   bytes per ECG      pg_total_relation_size of every ECG table / ECG count after the ingest
 //   signal bytes       compressed canonical signal of real PTB-XL 500 Hz records when
-//                      ../shared/data exists (else synthetic): mean and max (target <= 50 KB)
+//                      ../shared/data exists (else synthetic): mean and max (target <= 50 KB),
+//                      and the CPU time of encoding and decoding one (storage/signal_codec.h)
 //   timeline p50/p99   one patient's 200 ECGs in a store of 1,000,000 ECG rows (20,000 with
 //                      --quick), rows made by generate_series (target p99 < 5 ms)
 #include <unistd.h>
@@ -83,33 +84,59 @@ double BulkIngest(EcgStore& store, const std::vector<IngestedEcg>& ecgs) {
   return static_cast<double>(ecgs.size()) / (bench::NowSeconds() - start);
 }
 
-// Compressed bytes of canonical signals: real PTB-XL 500 Hz records when present.
-void ReportSignalBytes(const std::vector<SyntheticEcg>& synthetic) {
-  std::vector<size_t> sizes;
-  std::string source = "synthetic";
+// Canonical signals to compress: real PTB-XL 500 Hz records when present (*source says which).
+std::vector<EcgSignal> SignalsToCompress(const std::vector<SyntheticEcg>& synthetic,
+                                         std::string* source) {
+  std::vector<EcgSignal> signals;
+  *source = "synthetic";
   if (const auto data = testing::SharedDataDir()) {
     const std::filesystem::path dir = std::filesystem::path(*data) / "ptbxl/records500/00000";
     if (std::filesystem::is_directory(dir)) {
-      source = "PTB-XL 500 Hz";
+      *source = "PTB-XL 500 Hz";
       for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() != ".hea") continue;
         const std::string base = (entry.path().parent_path() / entry.path().stem()).string();
-        sizes.push_back(EncodeSignal(Canonicalise(ReadWfdbRecord(base).group)).size());
-        if (bench::QuickMode() && sizes.size() >= 20) break;
+        signals.push_back(Canonicalise(ReadWfdbRecord(base).group));
+        if (bench::QuickMode() && signals.size() >= 20) break;
       }
     }
   }
-  if (sizes.empty()) {
-    for (const SyntheticEcg& ecg : synthetic) sizes.push_back(EncodeSignal(ecg.signal).size());
+  if (signals.empty()) {
+    for (const SyntheticEcg& ecg : synthetic) signals.push_back(ecg.signal);
   }
-  double total = 0;
-  for (size_t s : sizes) total += static_cast<double>(s);
-  bench::Report("store signal bytes mean, " + source + " (" + std::to_string(sizes.size()) +
-                    " ECGs, 10 s 12-lead 500 Hz)",
-                total / static_cast<double>(sizes.size()) / 1000.0, "KB", "<= 50 KB");
-  bench::Report("store signal bytes max, " + source,
-                static_cast<double>(*std::max_element(sizes.begin(), sizes.end())) / 1000.0, "KB",
-                "");
+  return signals;
+}
+
+// Compressed bytes of canonical signals, and the CPU time of encoding and decoding them (five
+// passes over all of them, one thread).
+void ReportSignalCodec(const std::vector<SyntheticEcg>& synthetic) {
+  std::string source;
+  const std::vector<EcgSignal> signals = SignalsToCompress(synthetic, &source);
+  std::vector<std::string> blobs;
+  double total = 0, largest = 0;
+  for (const EcgSignal& signal : signals) {
+    blobs.push_back(EncodeSignal(signal));
+    total += static_cast<double>(blobs.back().size());
+    largest = std::max(largest, static_cast<double>(blobs.back().size()));
+  }
+  const std::string what = source + " (" + std::to_string(signals.size()) + " ECGs";
+  bench::Report("store signal bytes mean, " + what + ", 10 s 12-lead 500 Hz)",
+                total / static_cast<double>(signals.size()) / 1000.0, "KB", "<= 50 KB");
+  bench::Report("store signal bytes max, " + source, largest / 1000.0, "KB", "");
+  constexpr int kPasses = 5;
+  const double passes = static_cast<double>(kPasses * signals.size());
+  double start = ProcessCpuSeconds();
+  for (int pass = 0; pass < kPasses; ++pass) {
+    for (const EcgSignal& signal : signals) EncodeSignal(signal);
+  }
+  bench::Report("store signal encode CPU per ECG, " + what + ")",
+                1000.0 * (ProcessCpuSeconds() - start) / passes, "ms", "");
+  start = ProcessCpuSeconds();
+  for (int pass = 0; pass < kPasses; ++pass) {
+    for (const std::string& blob : blobs) DecodeSignal(blob);
+  }
+  bench::Report("store signal decode CPU per ECG, " + what + ")",
+                1000.0 * (ProcessCpuSeconds() - start) / passes, "ms", "");
 }
 
 // Adds total_rows synthetic ECG rows (no signals): patients of about 10 ECGs, and
@@ -226,7 +253,7 @@ void Run() {
                 static_cast<double>(StoreBytes(server, database)) /
                     static_cast<double>(store.CountEcgs()) / 1000.0,
                 "KB", "");
-  ReportSignalBytes(synthetic);
+  ReportSignalCodec(synthetic);
   TimelineLatency(store, server, database);
 }
 }  // namespace
