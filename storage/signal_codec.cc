@@ -86,7 +86,7 @@ int64_t Residual(const int32_t* x, size_t t, const Predictor& p, const int32_t* 
   return x[t] - 2 * prev1 + prev2;
 }
 
-typedef float Floats8 __attribute__((vector_size(32), aligned(4)));
+// Integer lanes beside float_lanes.h's Lanes (eight floats).
 typedef int32_t Ints8 __attribute__((vector_size(32), aligned(4)));
 typedef uint32_t Uints8 __attribute__((vector_size(32), aligned(4)));
 typedef uint8_t Bytes32 __attribute__((vector_size(32), aligned(1)));
@@ -98,18 +98,19 @@ ECG_MULTIVERSION bool ConvertLead(const float* x, size_t n, int32_t* q, int32_t*
   constexpr float kTwoPow31 = 2147483648.0f;
   Ints8 bad = {}, hi = {}, lo = {};
   size_t t = 0;
-  for (; t + 8 <= n; t += 8) {
-    const Floats8 v = *reinterpret_cast<const Floats8*>(x + t);
+  for (; t + kLanes <= n; t += kLanes) {
+    Lanes v;
+    Load(v, x + t);
     const Ints8 in_range = (v >= -kTwoPow31) & (v < kTwoPow31);  // false for NaN
-    const Ints8 whole = __builtin_convertvector(in_range ? v : Floats8{}, Ints8);
-    bad |= ~in_range | (__builtin_convertvector(whole, Floats8) != v);
+    const Ints8 whole = __builtin_convertvector(in_range ? v : Lanes{}, Ints8);
+    bad |= ~in_range | (__builtin_convertvector(whole, Lanes) != v);
     hi = whole > hi ? whole : hi;
     lo = whole < lo ? whole : lo;
     *reinterpret_cast<Ints8*>(q + t) = whole;
   }
   int64_t largest = *max_magnitude;
   bool ok = true;
-  for (size_t k = 0; k < 8; ++k) {
+  for (size_t k = 0; k < kLanes; ++k) {
     ok &= bad[k] == 0;
     largest = std::max({largest, int64_t{hi[k]}, -int64_t{lo[k]}});
   }
@@ -130,7 +131,7 @@ ECG_MULTIVERSION void SmallResidualBytes(const int32_t* x, size_t n, const Predi
                                          const int32_t* i, const int32_t* ii, uint8_t* out) {
   const Ints8 a = Ints8{} + p.a, b = Ints8{} + p.b;
   size_t t = 2;
-  for (; t + 8 <= n; t += 8) {
+  for (; t + kLanes <= n; t += kLanes) {
     const Ints8 cur = *reinterpret_cast<const Ints8*>(x + t);
     Ints8 r;
     if (p.from_limb_leads) {
