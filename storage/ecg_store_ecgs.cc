@@ -435,7 +435,7 @@ std::optional<EcgSignal> LoadBlob(ConnectionPool& pool, const char* column, int6
     if (!r.empty() && !r[0][0].is_null()) blob = sql::ReadBytes(r[0][0]);
   });
   if (!blob) return std::nullopt;
-  return DecodeSignal(*blob);
+  return sql::DecodeStoredSignal(*blob, column, ecg_key);
 }
 
 }  // namespace

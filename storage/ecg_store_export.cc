@@ -1,7 +1,6 @@
 // EcgStore: streamed export of all signals with their patient and time keys, for training.
 #include "storage/connection_pool.h"
 #include "storage/ecg_store.h"
-#include "storage/signal_codec.h"
 #include "storage/sql_values.h"
 #include "waveform/canonical.h"
 #include "waveform/error.h"
@@ -34,7 +33,7 @@ size_t EcgStore::ExportForTraining(const std::function<void(const ExportedEcg&)>
         ecg.keys.ecg_key = r[0].as<int64_t>();
         ecg.keys.patient_key = r[1].as<int64_t>();
         ecg.keys.acquisition_time_ms = r[2].is_null() ? kUnknownTime : r[2].as<int64_t>();
-        ecg.signal = DecodeSignal(sql::ReadBytes(r[3]));
+        ecg.signal = sql::DecodeStoredSignal(sql::ReadBytes(r[3]), "signal", ecg.keys.ecg_key);
         on_ecg(ecg);
         after = ecg.keys.ecg_key;
         ++exported;

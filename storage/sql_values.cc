@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/signal_codec.h"
 #include "waveform/error.h"
 
 namespace ecg::sql {
@@ -82,6 +83,16 @@ pqxx::binarystring Bytes(const std::string& bytes) {
 
 std::string ReadBytes(const pqxx::field& field) {
   return pqxx::binarystring(field).str();
+}
+
+EcgSignal DecodeStoredSignal(const std::string& blob, const std::string& column, int64_t ecg_key) {
+  try {
+    return DecodeSignal(blob);
+  } catch (const Error& e) {
+    if (!e.IsCorruption()) throw;
+    throw Error::Corruption("stored " + column + " of ECG " + std::to_string(ecg_key) +
+                            " is damaged: " + e.what());
+  }
 }
 
 }  // namespace ecg::sql

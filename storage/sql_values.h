@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "waveform/ecg_record.h"
+#include "waveform/ecg_signal.h"
 
 namespace ecg::sql {
 
@@ -41,6 +42,10 @@ std::string BigintArray(const std::vector<int64_t>& values);
 pqxx::binarystring Bytes(const std::string& bytes);
 // bytea column to raw bytes.
 std::string ReadBytes(const pqxx::field& field);
+
+// A signal blob read from the store (storage/signal_codec.h); a damaged one is Error::Corruption
+// naming the column and the ECG: "stored signal of ECG 42 is damaged: <the codec's reason>".
+EcgSignal DecodeStoredSignal(const std::string& blob, const std::string& column, int64_t ecg_key);
 
 // Runs a named prepared statement, preparing it on this connection on first use (libpqxx
 // re-prepares after a reconnect). Saves the parse and plan of statements run per ECG.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/storage/store_fixture.h"
+#include "waveform/error.h"
 
 namespace ecg::testing {
 namespace {
@@ -37,6 +38,21 @@ TEST_F(SignalRoundTripTest, ASignalIsStoredCompressed) {
   store_->UpsertEcg(TestEcg(1, 0));
   const int64_t bytes = std::stoll(Sql("SELECT octet_length(signal) FROM signals"));
   EXPECT_LT(bytes, 120000 / 2);  // raw int16 would be 120 kB
+}
+
+TEST_F(SignalRoundTripTest, ADamagedStoredSignalIsCorruptionNamingTheEcg) {
+  const UpsertResult r = store_->UpsertEcg(TestEcg(1, 0));
+  Sql("UPDATE signals SET signal = substring(signal FROM 1 FOR 100)");  // cut inside the frame
+  try {
+    store_->LoadSignal(r.ecg_key);
+    FAIL() << "a damaged signal decoded";
+  } catch (const Error& e) {
+    EXPECT_TRUE(e.IsCorruption()) << e.what();
+    EXPECT_NE(std::string(e.what()).find("stored signal of ECG " + std::to_string(r.ecg_key) +
+                                         " is damaged: signal codec: "),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
