@@ -64,17 +64,48 @@ void EmbeddingBacklog::EmbedOneByOne(const std::vector<EcgRow>& rows,
   }
 }
 
+std::optional<EcgSignal> EmbeddingBacklog::LoadSignal(const EcgRow& row) {
+  try {
+    return store_.LoadSignal(row.ecg_key);
+  } catch (const Error& e) {
+    if (!e.IsDataLoss()) throw;
+    spdlog::error("ECG {} (instance {}) cannot be embedded: {}", row.ecg_key, row.orthanc.instance,
+                  e.what());
+    failed_.insert(row.ecg_key);
+    return std::nullopt;
+  }
+}
+
+void EmbeddingBacklog::LoadSignals(std::vector<EcgRow>* rows, std::vector<EcgSignal>* signals) {
+  std::vector<int64_t> keys;
+  for (const EcgRow& row : *rows) keys.push_back(row.ecg_key);
+  std::vector<std::pair<int64_t, EcgSignal>> loaded;
+  try {
+    loaded = store_.LoadSignals(keys);
+  } catch (const Error& e) {
+    if (!e.IsDataLoss()) throw;
+    for (const EcgRow& row : *rows) {  // find the damaged one
+      if (std::optional<EcgSignal> signal = LoadSignal(row)) {
+        loaded.emplace_back(row.ecg_key, std::move(*signal));
+      }
+    }
+  }
+  std::vector<EcgRow> kept;  // both lists are in key order: keep the rows that have a signal
+  size_t next = 0;
+  for (EcgRow& row : *rows) {
+    if (next == loaded.size() || loaded[next].first != row.ecg_key) continue;
+    kept.push_back(std::move(row));
+    signals->push_back(std::move(loaded[next++].second));
+  }
+  *rows = std::move(kept);
+}
+
 size_t EmbeddingBacklog::EmbedBatch(size_t batch) {
   const std::vector<int64_t> keys = PendingKeys(batch);
   if (keys.empty()) return 0;
-  std::vector<EcgRow> rows;
+  std::vector<EcgRow> rows = store_.FindEcgsByKeys(keys);
   std::vector<EcgSignal> signals;
-  for (EcgRow& row : store_.FindEcgsByKeys(keys)) {
-    std::optional<EcgSignal> signal = store_.LoadSignal(row.ecg_key);
-    if (!signal) continue;  // deleted meanwhile
-    rows.push_back(std::move(row));
-    signals.push_back(std::move(*signal));
-  }
+  LoadSignals(&rows, &signals);
   std::vector<Embedding> embeddings;
   try {
     std::vector<const EcgSignal*> inputs;

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 
 #include "plugin/search_model.h"
@@ -47,6 +48,11 @@ class EmbeddingBacklog {
   using Clock = std::chrono::steady_clock;
 
   std::vector<int64_t> PendingKeys(size_t batch);
+  // The row's signal; nullopt when it was deleted meanwhile or is damaged (logged, remembered).
+  std::optional<EcgSignal> LoadSignal(const EcgRow& row);
+  // The signals of `rows` in one query (one per row when one is damaged, to find it); the rows
+  // without a signal (deleted meanwhile, damaged) are removed from `rows`.
+  void LoadSignals(std::vector<EcgRow>* rows, std::vector<EcgSignal>* signals);
   void EmbedOneByOne(const std::vector<EcgRow>& rows, const std::vector<EcgSignal>& signals,
                      std::vector<Embedding>* embeddings);
 

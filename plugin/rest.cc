@@ -91,6 +91,8 @@ uint16_t HttpStatusFor(ErrorCode code) {
     case ErrorCode::kCorruption:
     case ErrorCode::kUnsupported:
       return 422;
+    case ErrorCode::kDataLoss:
+      return 500;
   }
   return 500;
 }

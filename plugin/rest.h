@@ -3,9 +3,11 @@
 // A route handler is a plain function RestAnswer(const RestRequest&) that parses, calls one layer
 // and returns JSON; it just throws on failure. Serve() (DICOMweb's "Protect" idea) runs it and
 // turns what it throws into an HTTP status with a JSON body {"error": message, "code": name}:
-//   NotFound 404, InvalidArgument 400, Conflict 409, Unavailable 503, Corruption and
-//   Unsupported 422, anything else 500
-// and logs 5xx answers. No exception crosses into Orthanc. Routes are registered with
+//   NotFound 404, InvalidArgument 400, Conflict 409, Unavailable 503, Corruption (a body or file
+//   the request named is malformed) and Unsupported 422, DataLoss (the store's own rows are
+//   damaged) and anything else 500
+// and logs 5xx answers (the administrator's signal that something on the server is wrong). No
+// exception crosses into Orthanc. Routes are registered with
 // OrthancPluginRegisterRestCallbackNoLock (no global lock): handlers must be thread-safe.
 // Orthanc's authentication has already been applied when a handler runs.
 #pragma once

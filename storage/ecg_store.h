@@ -21,8 +21,9 @@
 // Errors: ecg::Error. kUnavailable: the server cannot be reached (retrying later may help);
 // kConflict: the state forbids it (a training run already queued or running, a run that is no
 // longer running); kInvalidArgument: a value outside the contract (e.g. a signal that is not
-// canonical); kCorruption: stored bytes that do not decode. Lookups that miss return
-// std::optional or an empty vector; deleting something absent deletes nothing (returns 0).
+// canonical); kDataLoss: stored bytes that do not decode (the message names the column and the
+// ECG key). Lookups that miss return std::optional or an empty vector; deleting something absent
+// deletes nothing (returns 0).
 #pragma once
 
 #include <chrono>
@@ -32,6 +33,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/commit_wait.h"
@@ -261,6 +263,9 @@ class EcgStore {
   // The canonical signal / median beat, decoded. nullopt if the ECG (or its median beat) is absent.
   std::optional<EcgSignal> LoadSignal(int64_t ecg_key);
   std::optional<EcgSignal> LoadMedianBeat(int64_t ecg_key);
+  // The signals of these keys in one query, decoded, in the order given; keys without a signal
+  // are left out. Error::DataLoss when any is damaged (LoadSignal one by one then finds which).
+  std::vector<std::pair<int64_t, EcgSignal>> LoadSignals(const std::vector<int64_t>& ecg_keys);
 
   int64_t CountEcgs();
   int64_t CountPatients();

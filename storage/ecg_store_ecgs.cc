@@ -448,4 +448,24 @@ std::optional<EcgSignal> EcgStore::LoadMedianBeat(int64_t ecg_key) {
   return LoadBlob(*pool_, "median_beat", ecg_key);
 }
 
+std::vector<std::pair<int64_t, EcgSignal>> EcgStore::LoadSignals(
+    const std::vector<int64_t>& ecg_keys) {
+  std::vector<std::pair<int64_t, std::string>> blobs;
+  if (ecg_keys.empty()) return {};
+  pool_->Run("load signals", [&](pqxx::work& txn) {
+    blobs.clear();
+    for (const pqxx::row& r : txn.exec_params(
+             "SELECT s.ecg_key, s.signal FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, n)"
+             " JOIN signals s ON s.ecg_key = k.key ORDER BY k.n",
+             sql::BigintArray(ecg_keys))) {
+      blobs.emplace_back(r[0].as<int64_t>(), sql::ReadBytes(r[1]));
+    }
+  });
+  std::vector<std::pair<int64_t, EcgSignal>> signals;
+  for (const auto& [key, blob] : blobs) {
+    signals.emplace_back(key, sql::DecodeStoredSignal(blob, "signal", key));
+  }
+  return signals;
+}
+
 }  // namespace ecg

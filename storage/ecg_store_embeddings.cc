@@ -25,9 +25,9 @@ Embedding ReadEmbeddingRow(const pqxx::row& r) {
   const std::string bytes = sql::ReadBytes(r[3]);
   const int64_t dimension = r[2].as<int64_t>();
   if (bytes.size() != static_cast<size_t>(dimension) * sizeof(float)) {
-    throw Error::Corruption("embedding of ECG " + std::to_string(embedding.ecg_key) + ": " +
-                            std::to_string(bytes.size()) + " bytes for dimension " +
-                            std::to_string(dimension));
+    throw Error::DataLoss("stored embedding of ECG " + std::to_string(embedding.ecg_key) + ": " +
+                          std::to_string(bytes.size()) + " bytes for dimension " +
+                          std::to_string(dimension));
   }
   embedding.vector.resize(dimension);
   std::memcpy(embedding.vector.data(), bytes.data(), bytes.size());

@@ -17,7 +17,7 @@ RunStatus ParseRunStatus(const std::string& name) {
   for (RunStatus status : kAllStatuses) {
     if (RunStatusName(status) == name) return status;
   }
-  throw Error::Corruption("training run: unknown status '" + name + "'");
+  throw Error::DataLoss("training run: unknown status '" + name + "'");
 }
 
 const std::string& RunColumns() {

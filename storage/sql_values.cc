@@ -51,7 +51,7 @@ std::vector<Measurement> ParseMeasurementsJson(const std::string& json) {
                               item.at("unit").get<std::string>()});
     }
   } catch (const nlohmann::json::exception& e) {
-    throw Error::Corruption(std::string("stored device measurements: ") + e.what());
+    throw Error::DataLoss(std::string("stored device measurements: ") + e.what());
   }
   return measurements;
 }
@@ -64,7 +64,7 @@ std::vector<std::string> ParseStatementsJson(const std::string& json) {
   try {
     return nlohmann::json::parse(json).get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception& e) {
-    throw Error::Corruption(std::string("stored statements: ") + e.what());
+    throw Error::DataLoss(std::string("stored statements: ") + e.what());
   }
 }
 
@@ -90,8 +90,8 @@ EcgSignal DecodeStoredSignal(const std::string& blob, const std::string& column,
     return DecodeSignal(blob);
   } catch (const Error& e) {
     if (!e.IsCorruption()) throw;
-    throw Error::Corruption("stored " + column + " of ECG " + std::to_string(ecg_key) +
-                            " is damaged: " + e.what());
+    throw Error::DataLoss("stored " + column + " of ECG " + std::to_string(ecg_key) +
+                          " is damaged: " + e.what());
   }
 }
 

@@ -43,7 +43,7 @@ pqxx::binarystring Bytes(const std::string& bytes);
 // bytea column to raw bytes.
 std::string ReadBytes(const pqxx::field& field);
 
-// A signal blob read from the store (storage/signal_codec.h); a damaged one is Error::Corruption
+// A signal blob read from the store (storage/signal_codec.h); a damaged one is Error::DataLoss
 // naming the column and the ECG: "stored signal of ECG 42 is damaged: <the codec's reason>".
 EcgSignal DecodeStoredSignal(const std::string& blob, const std::string& column, int64_t ecg_key);
 

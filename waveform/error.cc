@@ -10,6 +10,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "InvalidArgument";
     case ErrorCode::kCorruption:
       return "Corruption";
+    case ErrorCode::kDataLoss:
+      return "DataLoss";
     case ErrorCode::kUnsupported:
       return "Unsupported";
     case ErrorCode::kConflict:

@@ -16,7 +16,8 @@ namespace ecg {
 enum class ErrorCode {
   kNotFound,         // the named thing does not exist
   kInvalidArgument,  // the caller passed a value outside the contract
-  kCorruption,       // stored or received bytes are malformed
+  kCorruption,       // received bytes are malformed (a file, a DICOM body, a library's answer)
+  kDataLoss,         // bytes this product stored (rows of the store) no longer decode
   kUnsupported,      // well-formed, but a feature this product does not handle
   kConflict,         // the operation clashes with the current state (a run already running)
   kUnavailable,      // a dependency (database, model) is down or missing; retrying may help
@@ -33,6 +34,7 @@ class Error : public std::runtime_error {
     return Error(ErrorCode::kInvalidArgument, m);
   }
   static Error Corruption(const std::string& m) { return Error(ErrorCode::kCorruption, m); }
+  static Error DataLoss(const std::string& m) { return Error(ErrorCode::kDataLoss, m); }
   static Error Unsupported(const std::string& m) { return Error(ErrorCode::kUnsupported, m); }
   static Error Conflict(const std::string& m) { return Error(ErrorCode::kConflict, m); }
   static Error Unavailable(const std::string& m) { return Error(ErrorCode::kUnavailable, m); }
@@ -41,6 +43,7 @@ class Error : public std::runtime_error {
   bool IsNotFound() const { return code_ == ErrorCode::kNotFound; }
   bool IsInvalidArgument() const { return code_ == ErrorCode::kInvalidArgument; }
   bool IsCorruption() const { return code_ == ErrorCode::kCorruption; }
+  bool IsDataLoss() const { return code_ == ErrorCode::kDataLoss; }
   bool IsUnsupported() const { return code_ == ErrorCode::kUnsupported; }
   bool IsConflict() const { return code_ == ErrorCode::kConflict; }
   bool IsUnavailable() const { return code_ == ErrorCode::kUnavailable; }

@@ -56,6 +56,22 @@ TEST_F(PluginTest, AnEcgIsServedAsMetadataJsonSignalAndCsvSignal) {
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 5001);
 }
 
+TEST_F(PluginTest, ADamagedStoredSignalAnswers500NamingTheEcgInTheAnswerAndTheLog) {
+  auto orthanc = StartOrthanc(EcgSection());
+  const std::vector<DicomEcg> ecgs = SyntheticDicomEcgs(1, 1, /*seed=*/12);
+  const std::string id = Upload(orthanc->http(), ecgs[0])["ID"];
+  ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == 1; })) << orthanc->LogTail();
+  PostgresServer::Shared().PsqlOnUri(
+      uri_, "UPDATE signals SET signal = substring(signal FROM 1 FOR 100)");
+
+  const json answer = GetJson(orthanc->http(), "/ecg/ecgs/" + id + "/signal", 500);
+  EXPECT_EQ(answer["code"], "DataLoss");
+  EXPECT_NE(answer["error"].get<std::string>().find("stored signal of ECG"), std::string::npos)
+      << answer;
+  EXPECT_NE(orthanc->LogTail().find("is damaged"), std::string::npos) << orthanc->LogTail();
+  GetJson(orthanc->http(), "/ecg/ecgs/" + id);  // the metadata still answers, as does the server
+}
+
 TEST_F(PluginTest, UnknownIdsAnswer404AndBadParametersAnswer400WithAMessage) {
   auto orthanc = StartOrthanc(EcgSection());
   ASSERT_TRUE(WaitUntil([&] {

@@ -33,7 +33,8 @@ class SearchServiceTest : public ::testing::Test {
   void SetUp() override {
     if (!PostgresServer::Available()) GTEST_SKIP() << "PostgreSQL 15 is not installed";
     StoreOptions options;
-    options.connection_uri = PostgresServer::Shared().CreateDatabase("search");
+    uri_ = PostgresServer::Shared().CreateDatabase("search");
+    options.connection_uri = uri_;
     options.migrate = true;
     store_ = std::make_shared<EcgStore>(options);
     torch::manual_seed(3);
@@ -73,6 +74,7 @@ class SearchServiceTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::string uri_;
   std::shared_ptr<EcgStore> store_;
   int64_t model_id_ = 0;
 };
@@ -88,6 +90,17 @@ TEST_F(SearchServiceTest, EcgsStoredBeforeAndWhileItRunsAreEmbeddedAndIndexed) {
   EXPECT_EQ(store_->CountEmbeddings(model_id_), 34);
   EXPECT_TRUE(store_->EcgsWithoutEmbedding(model_id_, 10).ecg_keys.empty());
   EXPECT_EQ(service->Status().embedding_failures, 0u);
+}
+
+TEST_F(SearchServiceTest, AnEcgWhoseStoredSignalIsDamagedIsSkippedNotBlockingTheOthers) {
+  StoreEcgs(0, 10);
+  PostgresServer::Shared().PsqlOnUri(uri_,
+                                     "UPDATE signals SET signal = substring(signal FROM 1 FOR 100) "
+                                     "WHERE ecg_key = (SELECT min(ecg_key) FROM signals)");
+  const std::unique_ptr<SearchService> service = StartService();
+  ASSERT_TRUE(WaitForIndexed(*service, 9)) << service->Status().last_error;
+  EXPECT_EQ(service->Status().embedding_failures, 1u);
+  EXPECT_EQ(store_->CountEmbeddings(model_id_), 9);
 }
 
 TEST_F(SearchServiceTest, EveryThreadThatEmbedsRunsAtNice19UnderTheIdlePolicy) {

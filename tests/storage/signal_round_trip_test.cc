@@ -30,6 +30,20 @@ TEST_F(SignalRoundTripTest, AMedianBeatIsStoredBesideTheSignal) {
   EXPECT_EQ(store_->LoadMedianBeat(r.ecg_key)->data_uV(), ecg.median_beat->data_uV());
 }
 
+TEST_F(SignalRoundTripTest, SignalsLoadTogetherInTheOrderGivenSkippingUnknownKeys) {
+  const UpsertResult a = store_->UpsertEcg(TestEcg(1, 0));
+  const UpsertResult b = store_->UpsertEcg(TestEcg(2, 1));
+  const std::vector<std::pair<int64_t, EcgSignal>> signals =
+      store_->LoadSignals({b.ecg_key, 12345, a.ecg_key});
+  ASSERT_EQ(signals.size(), 2u);
+  EXPECT_EQ(signals[0].first, b.ecg_key);
+  EXPECT_EQ(signals[0].second.data_uV(), store_->LoadSignal(b.ecg_key)->data_uV());
+  EXPECT_EQ(signals[1].first, a.ecg_key);
+  EXPECT_EQ(signals[1].second.data_uV(), store_->LoadSignal(a.ecg_key)->data_uV());
+  EXPECT_NE(signals[0].second.data_uV(), signals[1].second.data_uV());
+  EXPECT_TRUE(store_->LoadSignals({}).empty());
+}
+
 TEST_F(SignalRoundTripTest, AnUnknownEcgHasNoSignal) {
   EXPECT_FALSE(store_->LoadSignal(12345).has_value());
 }
@@ -40,18 +54,23 @@ TEST_F(SignalRoundTripTest, ASignalIsStoredCompressed) {
   EXPECT_LT(bytes, 120000 / 2);  // raw int16 would be 120 kB
 }
 
-TEST_F(SignalRoundTripTest, ADamagedStoredSignalIsCorruptionNamingTheEcg) {
+TEST_F(SignalRoundTripTest, ADamagedStoredSignalIsDataLossNamingTheEcg) {
   const UpsertResult r = store_->UpsertEcg(TestEcg(1, 0));
   Sql("UPDATE signals SET signal = substring(signal FROM 1 FOR 100)");  // cut inside the frame
-  try {
-    store_->LoadSignal(r.ecg_key);
-    FAIL() << "a damaged signal decoded";
-  } catch (const Error& e) {
-    EXPECT_TRUE(e.IsCorruption()) << e.what();
-    EXPECT_NE(std::string(e.what()).find("stored signal of ECG " + std::to_string(r.ecg_key) +
-                                         " is damaged: signal codec: "),
-              std::string::npos)
-        << e.what();
+  const std::string expected =
+      "stored signal of ECG " + std::to_string(r.ecg_key) + " is damaged: signal codec: ";
+  for (const bool together : {false, true}) {
+    try {
+      if (together) {
+        store_->LoadSignals({r.ecg_key});
+      } else {
+        store_->LoadSignal(r.ecg_key);
+      }
+      ADD_FAILURE() << "a damaged signal decoded";
+    } catch (const Error& e) {
+      EXPECT_TRUE(e.IsDataLoss()) << e.what();
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
   }
 }
 

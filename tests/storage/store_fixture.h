@@ -81,9 +81,7 @@ class StoreTest : public ::testing::Test {
   }
 
   // Runs SQL on this test's database through psql (for assertions on raw tables).
-  std::string Sql(const std::string& sql) {
-    return PostgresServer::Shared().Psql(uri_.substr(uri_.rfind('/') + 1), sql);
-  }
+  std::string Sql(const std::string& sql) { return PostgresServer::Shared().PsqlOnUri(uri_, sql); }
 
   std::string uri_;
   std::unique_ptr<EcgStore> store_;

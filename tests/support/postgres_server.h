@@ -64,6 +64,10 @@ class PostgresServer {
   // Runs SQL through psql on DATABASE, returns its unaligned, tuples-only output (trailing
   // newline removed). Throws on error.
   std::string Psql(const std::string& database, const std::string& sql) const;
+  // The same on the database of a URI that CreateDatabase returned.
+  std::string PsqlOnUri(const std::string& uri, const std::string& sql) const {
+    return Psql(uri.substr(uri.rfind('/') + 1), sql);
+  }
 
  private:
   std::string RunAsPostgres(const std::string& command) const;
