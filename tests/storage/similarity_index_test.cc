@@ -142,7 +142,9 @@ TEST_P(ScopeTest, BeforeATimeReturnsOnlyEarlierEcgsEvenWhenFewQualify) {
   auto found = index_->Search(Row(data_, 10), options);
   EXPECT_FALSE(found.empty());
   for (const Neighbor& n : found) EXPECT_LT(n.ecg.acquired_at_s, *options.before_s);
-  if (!GetParam()) EXPECT_EQ(found.size(), 20u);  // exact finds them wherever they are
+  if (!GetParam()) {
+    EXPECT_EQ(found.size(), 20u);  // exact finds them wherever they are
+  }
 }
 
 TEST_P(ScopeTest, TheExcludedEcgIsLeftOut) {

@@ -85,7 +85,9 @@ TEST_F(TrainingRunsTest, AFinishedRunKeepsItsOutcome) {
   EXPECT_EQ(stored->reason, "better on all gates");
   EXPECT_TRUE(stored->finished_at_ms.has_value());
   EXPECT_THROW(store_->FinishRun(run, {}), Error);  // no longer running
-  EXPECT_THROW(store_->FinishRun(run, {RunStatus::kRunning}), Error);
+  RunOutcome still_running;
+  still_running.status = RunStatus::kRunning;
+  EXPECT_THROW(store_->FinishRun(run, still_running), Error);
 }
 
 TEST_F(TrainingRunsTest, ARunWithoutHeartbeatIsFailedAsStale) {
