@@ -5,10 +5,12 @@
 // weights, the same cost), so that the embedder works during the burst at its lower priority.
 // Each plugin Orthanc has its own database on one durable private PostgreSQL. Each round uploads
 // the same fresh synthetic 12-lead DICOM ECGs (new UIDs every round) over REST with 4 parallel
-// clients to each Orthanc in turn (the order rotates), one burst after the other: a burst starts
-// when every earlier one is in the store and embedded, so that no Orthanc's background work falls
-// into another's burst, and the three bursts of a round are seconds apart, so that the shared
-// machine's drift hits them alike.
+// clients to each Orthanc in turn, one burst after the other. A burst starts when every earlier
+// one is in the store and embedded and the page cache is flushed (sync), so that no Orthanc's
+// background work (the kernel writes files back about 30 s after they were written) falls into
+// another's burst; the six rounds take the six orders of the three variants, so that each runs
+// first, second and third, and after each other one, equally often; the three bursts of a round
+// are seconds apart, so that the shared machine's drift hits them alike.
 // Reported: the instances/s of each (median of the rounds), the ratios to Orthanc alone (the
 // median of the rounds' ratios; target >= 0.9), the p95 over all bursts of each plugin variant of
 // the time from Orthanc's answer to an upload to the ECG's row in the store (its ingested_at_ms,
@@ -128,9 +130,11 @@ void CollectLatencies(ecg::EcgStore& store, const std::vector<Upload>& files,
   }
 }
 
+// The middle value; with an even count the mean of the two middle ones.
 double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
+  const size_t half = values.size() / 2;
+  return values.size() % 2 == 1 ? values[half] : (values[half - 1] + values[half]) / 2;
 }
 
 // The embedder's catch-up after each burst, and who spent Orthanc's CPU meanwhile.
@@ -267,6 +271,7 @@ void MeasureCatchUp(Variant& v, const ecg::testing::ThreadCpuMap& burst, double 
 // Uploads `files` to one Orthanc and waits until its plugin (if any) has stored and embedded
 // them.
 void Burst(Variant& v, const PostgresServer& postgres, std::vector<Upload>& files) {
+  ::sync();  // the earlier bursts' files are written back now, not during this one
   const CpuReading before = ReadCpu(v.pid, postgres);
   const double start = ecg::bench::NowSeconds();
   v.rates.push_back(UploadAll(*v.orthanc, files));
@@ -280,6 +285,9 @@ void Burst(Variant& v, const PostgresServer& postgres, std::vector<Upload>& file
   CollectLatencies(*v.store, files, &v.latencies_ms);
   if (v.model_id != 0) MeasureCatchUp(v, burst, start, uploaded);
 }
+
+// The order of the variants (alone, plugin, plugin with embedder) in each round: all six.
+constexpr size_t kOrders[6][3] = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}};
 
 // The median over the rounds of a variant's rate over the baseline's in the same round.
 double MedianRatio(const Variant& v, const Variant& baseline) {
@@ -298,7 +306,7 @@ int main(int argc, char** argv) {
   }
   const bool quick = ecg::bench::QuickMode();
   const size_t files_per_round = quick ? 40 : 600;
-  const size_t rounds = quick ? 1 : 5;
+  const size_t rounds = quick ? 1 : 6;
   std::vector<Upload> all_files = MakeFiles(files_per_round * rounds);
   ecg::testing::PostgresServerOptions pg_options;
   pg_options.durable = true;
@@ -310,8 +318,7 @@ int main(int argc, char** argv) {
   for (size_t round = 0; round < rounds; ++round) {
     std::vector<Upload> files(all_files.begin() + round * files_per_round,
                               all_files.begin() + (round + 1) * files_per_round);
-    // Each round starts with another variant, so that none always runs first.
-    for (size_t v = 0; v < 3; ++v) Burst(variants[(round + v) % 3], postgres, files);
+    for (const size_t v : kOrders[round % 6]) Burst(variants[v], postgres, files);
     std::fprintf(stderr,
                  "round %zu: without plugin %.1f/s, with plugin %.1f/s, with plugin and embedder "
                  "%.1f/s (caught up %.1f s after the last upload)\n",
