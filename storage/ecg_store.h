@@ -344,6 +344,7 @@ class EcgStore {
   // Streams every ECG (ecg_key order) with its keys and canonical signal from one consistent
   // snapshot, through a server-side cursor: memory stays bounded by options.batch_rows signals.
   // Not retried after a broken connection (kUnavailable): start again with after_ecg_key.
+  // An ECG whose stored signal is damaged is left out, with an error log line naming its key.
   // Returns the number of ECGs streamed.
   size_t ExportForTraining(const std::function<void(const ExportedEcg&)>& on_ecg,
                            const ExportOptions& options = {});

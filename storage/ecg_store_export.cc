@@ -1,4 +1,8 @@
 // EcgStore: streamed export of all signals with their patient and time keys, for training.
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
 #include "storage/connection_pool.h"
 #include "storage/ecg_store.h"
 #include "storage/sql_values.h"
@@ -6,6 +10,26 @@
 #include "waveform/error.h"
 
 namespace ecg {
+namespace {
+
+// One row of the export query; nullopt (logged) when its stored signal is damaged: one such ECG
+// must not stop a night's training.
+std::optional<ExportedEcg> ExportedRow(const pqxx::row& r) {
+  ExportedEcg ecg;
+  ecg.keys.ecg_key = r[0].as<int64_t>();
+  ecg.keys.patient_key = r[1].as<int64_t>();
+  ecg.keys.acquisition_time_ms = r[2].is_null() ? kUnknownTime : r[2].as<int64_t>();
+  try {
+    ecg.signal = sql::DecodeStoredSignal(sql::ReadBytes(r[3]), "signal", ecg.keys.ecg_key);
+  } catch (const Error& e) {
+    if (!e.IsDataLoss()) throw;
+    spdlog::error("export for training: left out: {}", e.what());
+    return std::nullopt;
+  }
+  return ecg;
+}
+
+}  // namespace
 
 size_t EcgStore::ExportForTraining(const std::function<void(const ExportedEcg&)>& on_ecg,
                                    const ExportOptions& options) {
@@ -29,14 +53,11 @@ size_t EcgStore::ExportForTraining(const std::function<void(const ExportedEcg&)>
           after, static_cast<int64_t>(options.batch_rows));
       if (page.empty()) break;
       for (const auto& r : page) {
-        ExportedEcg ecg;
-        ecg.keys.ecg_key = r[0].as<int64_t>();
-        ecg.keys.patient_key = r[1].as<int64_t>();
-        ecg.keys.acquisition_time_ms = r[2].is_null() ? kUnknownTime : r[2].as<int64_t>();
-        ecg.signal = sql::DecodeStoredSignal(sql::ReadBytes(r[3]), "signal", ecg.keys.ecg_key);
-        on_ecg(ecg);
-        after = ecg.keys.ecg_key;
-        ++exported;
+        after = r[0].as<int64_t>();
+        if (std::optional<ExportedEcg> ecg = ExportedRow(r)) {
+          on_ecg(*ecg);
+          ++exported;
+        }
       }
     }
     txn.commit();

@@ -27,6 +27,20 @@ TEST_F(ExportTest, EveryEcgIsStreamedInKeyOrderWithItsKeysAndSignal) {
   EXPECT_EQ(seen[1].signal.data_uV(), TestEcg(1, 1).signal.data_uV());
 }
 
+TEST_F(ExportTest, AnEcgWhoseStoredSignalIsDamagedIsLeftOutAndTheOthersFollow) {
+  const std::vector<UpsertResult> r =
+      store_->UpsertEcgs({TestEcg(1, 0), TestEcg(1, 1), TestEcg(2, 0)});
+  Sql("UPDATE signals SET signal = substring(signal FROM 1 FOR 100) WHERE ecg_key = " +
+      std::to_string(r[1].ecg_key));
+  std::vector<int64_t> keys;
+  ExportOptions options;
+  options.batch_rows = 2;  // the damaged row ends the first page
+  EXPECT_EQ(store_->ExportForTraining([&](const ExportedEcg& e) { keys.push_back(e.keys.ecg_key); },
+                                      options),
+            2u);
+  EXPECT_EQ(keys, (std::vector<int64_t>{r[0].ecg_key, r[2].ecg_key}));
+}
+
 TEST_F(ExportTest, AnIncrementalExportStartsAfterTheGivenKey) {
   const std::vector<UpsertResult> r = store_->UpsertEcgs({TestEcg(1, 0), TestEcg(1, 1)});
   ExportOptions options;
