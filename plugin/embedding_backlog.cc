@@ -90,7 +90,7 @@ void EmbeddingBacklog::LoadSignals(std::vector<EcgRow>* rows, std::vector<EcgSig
       }
     }
   }
-  std::vector<EcgRow> kept;  // both lists are in key order: keep the rows that have a signal
+  std::vector<EcgRow> kept;  // both lists follow the order of `rows`: keep those with a signal
   size_t next = 0;
   for (EcgRow& row : *rows) {
     if (next == loaded.size() || loaded[next].first != row.ecg_key) continue;

@@ -292,7 +292,9 @@ class EcgStore {
   // Throws kNotFound if model_id does not exist.
   size_t WriteEmbeddings(int64_t model_id, const std::vector<Embedding>& embeddings);
   // Streams the model's embeddings in ecg_key order, batch by batch (bounded memory), starting
-  // after after_ecg_key. Returns the number read.
+  // after after_ecg_key. Returns the number read. Here and in ReadEmbedding, a stored embedding
+  // that no longer decodes is left out, logged and deleted, so that it counts as missing and the
+  // embedder computes it again.
   size_t ReadEmbeddings(int64_t model_id,
                         const std::function<void(const std::vector<Embedding>&)>& on_batch,
                         int64_t after_ecg_key = 0, size_t batch_rows = 4096);

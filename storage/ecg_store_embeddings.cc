@@ -1,5 +1,8 @@
 // EcgStore: embeddings per model, as float32 little-endian bytea.
+#include <spdlog/spdlog.h>
+
 #include <cstring>
+#include <optional>
 
 #include "storage/connection_pool.h"
 #include "storage/ecg_store.h"
@@ -38,6 +41,28 @@ constexpr const char* kEmbeddingColumns = "ecg_key, patient_key, dimension, vect
 
 // Rows per INSERT statement: one round trip and one parse for this many embeddings.
 constexpr size_t kRowsPerInsert = 256;
+
+// The row as an Embedding; nullopt (logged, its key added to *damaged) when it does not decode.
+std::optional<Embedding> ReadIntactRow(const pqxx::row& r, int64_t model_id,
+                                       std::vector<int64_t>* damaged) {
+  try {
+    return ReadEmbeddingRow(r);
+  } catch (const Error& e) {
+    if (!e.IsDataLoss()) throw;
+    spdlog::error("{} (model {}): deleted, the embedder computes it again", e.what(), model_id);
+    damaged->push_back(r[0].as<int64_t>());
+    return std::nullopt;
+  }
+}
+
+// Deletes the model's embeddings of these ECGs, so that they count as missing again.
+void DropEmbeddings(ConnectionPool& pool, int64_t model_id, const std::vector<int64_t>& keys) {
+  if (keys.empty()) return;
+  pool.Run("delete damaged embeddings", [&](pqxx::work& txn) {
+    txn.exec_params("DELETE FROM embeddings WHERE model_id = $1 AND ecg_key = ANY($2::bigint[])",
+                    model_id, sql::BigintArray(keys));
+  });
+}
 
 }  // namespace
 
@@ -80,10 +105,12 @@ size_t EcgStore::ReadEmbeddings(int64_t model_id,
                                 const std::function<void(const std::vector<Embedding>&)>& on_batch,
                                 int64_t after_ecg_key, size_t batch_rows) {
   size_t read = 0;
+  std::vector<int64_t> damaged;
   pool_->RunOnConnection("read embeddings", [&](pqxx::connection& connection) {
     // One snapshot for all pages; keyset pagination on the primary key keeps memory bounded.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(connection);
     read = 0;
+    damaged.clear();
     int64_t after = after_ecg_key;
     for (;;) {
       const pqxx::result r = txn.exec_params(
@@ -93,25 +120,33 @@ size_t EcgStore::ReadEmbeddings(int64_t model_id,
       if (r.empty()) break;
       std::vector<Embedding> batch;
       batch.reserve(r.size());
-      for (const auto& row : r) batch.push_back(ReadEmbeddingRow(row));
-      after = batch.back().ecg_key;
+      for (const auto& row : r) {
+        after = row[0].as<int64_t>();
+        if (std::optional<Embedding> embedding = ReadIntactRow(row, model_id, &damaged)) {
+          batch.push_back(std::move(*embedding));
+        }
+      }
       read += batch.size();
-      on_batch(batch);
+      if (!batch.empty()) on_batch(batch);
     }
     txn.commit();
   });
+  DropEmbeddings(*pool_, model_id, damaged);
   return read;
 }
 
 std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int64_t ecg_key) {
   std::optional<Embedding> embedding;
+  std::vector<int64_t> damaged;
   pool_->Run("read embedding", [&](pqxx::work& txn) {
+    damaged.clear();
     const pqxx::result r =
         txn.exec_params(std::string("SELECT ") + kEmbeddingColumns +
                             " FROM embeddings WHERE model_id = $1 AND ecg_key = $2",
                         model_id, ecg_key);
-    if (!r.empty()) embedding = ReadEmbeddingRow(r[0]);
+    if (!r.empty()) embedding = ReadIntactRow(r[0], model_id, &damaged);
   });
+  DropEmbeddings(*pool_, model_id, damaged);
   return embedding;
 }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/storage/store_fixture.h"
 
 namespace ecg::testing {
@@ -23,6 +25,29 @@ class EmbeddingsTest : public StoreTest {
   std::vector<UpsertResult> results_;
   int64_t model_ = 0;
 };
+
+TEST_F(EmbeddingsTest, ADamagedEmbeddingIsLeftOutAndDeletedSoThatItIsComputedAgain) {
+  std::vector<Embedding> embeddings;
+  for (const UpsertResult& r : results_) embeddings.push_back({r.ecg_key, 0, VectorOf(r.ecg_key)});
+  store_->WriteEmbeddings(model_, embeddings);
+  const int64_t read_whole = results_[3].ecg_key;
+  const int64_t read_alone = results_[7].ecg_key;
+  for (const int64_t key : {read_whole, read_alone}) {
+    Sql("UPDATE embeddings SET vector = substring(vector FROM 1 FOR 3) WHERE ecg_key = " +
+        std::to_string(key));
+  }
+  EXPECT_FALSE(store_->ReadEmbedding(model_, read_alone).has_value());
+  std::vector<int64_t> keys;
+  EXPECT_EQ(store_->ReadEmbeddings(model_,
+                                   [&](const std::vector<Embedding>& batch) {
+                                     for (const Embedding& e : batch) keys.push_back(e.ecg_key);
+                                   }),
+            38u);
+  EXPECT_EQ(std::count(keys.begin(), keys.end(), read_whole), 0);
+  EXPECT_EQ(store_->CountEmbeddings(model_), 38);
+  EXPECT_EQ(store_->EcgsWithoutEmbedding(model_, 10).ecg_keys,
+            (std::vector<int64_t>{read_whole, read_alone}));
+}
 
 TEST_F(EmbeddingsTest, ABulkWriteIsReadBackInKeyOrderBatchByBatch) {
   std::vector<Embedding> embeddings;
