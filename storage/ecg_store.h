@@ -299,6 +299,9 @@ class EcgStore {
                         const std::function<void(const std::vector<Embedding>&)>& on_batch,
                         int64_t after_ecg_key = 0, size_t batch_rows = 4096);
   std::optional<Embedding> ReadEmbedding(int64_t model_id, int64_t ecg_key);
+  // Deletes the model's embeddings of these ECGs, so that they count as missing and the embedder
+  // computes them again. Returns the rows deleted.
+  size_t DeleteEmbeddings(int64_t model_id, const std::vector<int64_t>& ecg_keys);
   // ECG keys above after_ecg_key that have no embedding for model_id, ascending, at most limit.
   // The primary-key index bounds the work to the rows above after_ecg_key (0: every ECG), so a
   // poll that passes the last key it checked costs O(new rows). One snapshot for the whole answer.

@@ -55,15 +55,6 @@ std::optional<Embedding> ReadIntactRow(const pqxx::row& r, int64_t model_id,
   }
 }
 
-// Deletes the model's embeddings of these ECGs, so that they count as missing again.
-void DropEmbeddings(ConnectionPool& pool, int64_t model_id, const std::vector<int64_t>& keys) {
-  if (keys.empty()) return;
-  pool.Run("delete damaged embeddings", [&](pqxx::work& txn) {
-    txn.exec_params("DELETE FROM embeddings WHERE model_id = $1 AND ecg_key = ANY($2::bigint[])",
-                    model_id, sql::BigintArray(keys));
-  });
-}
-
 }  // namespace
 
 size_t EcgStore::WriteEmbeddings(int64_t model_id, const std::vector<Embedding>& embeddings) {
@@ -131,7 +122,7 @@ size_t EcgStore::ReadEmbeddings(int64_t model_id,
     }
     txn.commit();
   });
-  DropEmbeddings(*pool_, model_id, damaged);
+  DeleteEmbeddings(model_id, damaged);
   return read;
 }
 
@@ -146,8 +137,20 @@ std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int64_t ecg_k
                         model_id, ecg_key);
     if (!r.empty()) embedding = ReadIntactRow(r[0], model_id, &damaged);
   });
-  DropEmbeddings(*pool_, model_id, damaged);
+  DeleteEmbeddings(model_id, damaged);
   return embedding;
+}
+
+size_t EcgStore::DeleteEmbeddings(int64_t model_id, const std::vector<int64_t>& ecg_keys) {
+  size_t deleted = 0;
+  if (ecg_keys.empty()) return deleted;
+  pool_->Run("delete embeddings", [&](pqxx::work& txn) {
+    deleted = txn.exec_params(
+                     "DELETE FROM embeddings WHERE model_id = $1 AND ecg_key = ANY($2::bigint[])",
+                     model_id, sql::BigintArray(ecg_keys))
+                  .affected_rows();
+  });
+  return deleted;
 }
 
 PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,

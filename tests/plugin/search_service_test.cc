@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -101,6 +102,25 @@ TEST_F(SearchServiceTest, AnEcgWhoseStoredSignalIsDamagedIsSkippedNotBlockingThe
   ASSERT_TRUE(WaitForIndexed(*service, 9)) << service->Status().last_error;
   EXPECT_EQ(service->Status().embedding_failures, 1u);
   EXPECT_EQ(store_->CountEmbeddings(model_id_), 9);
+}
+
+TEST_F(SearchServiceTest, AStoredEmbeddingOfTheWrongDimensionIsComputedAgain) {
+  StoreEcgs(0, 10);
+  std::unique_ptr<SearchService> service = StartService();
+  ASSERT_TRUE(WaitForIndexed(*service, 10)) << service->Status().last_error;
+  service->Stop();
+  PostgresServer::Shared().PsqlOnUri(
+      uri_,
+      "UPDATE embeddings SET dimension = 1, vector = substring(vector FROM 1 FOR 4) "
+      "WHERE ecg_key = (SELECT min(ecg_key) FROM embeddings)");
+  std::filesystem::remove_all(dir_.File("data"));  // no index file: built from the store
+  service = StartService();
+  ASSERT_TRUE(WaitForIndexed(*service, 10)) << service->Status().last_error;
+  EXPECT_EQ(store_->CountEmbeddings(model_id_), 10);
+  EXPECT_EQ(PostgresServer::Shared().PsqlOnUri(uri_,
+                                               "SELECT count(*) FROM embeddings "
+                                               "WHERE dimension = 1"),
+            "0");
 }
 
 TEST_F(SearchServiceTest, EveryThreadThatEmbedsRunsAtNice19UnderTheIdlePolicy) {
