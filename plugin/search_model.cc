@@ -95,22 +95,12 @@ void ReadIndexSource(EcgStore& store, int64_t model_id, int dimension,
   // The store must not be called from inside ReadEmbeddings' callback: read, then look up.
   std::vector<int64_t> keys;
   std::vector<float> vectors;
-  std::vector<int64_t> misshapen;
-  store.ReadEmbeddings(model_id, [&](const std::vector<Embedding>& batch) {
+  store.ReadEmbeddings(model_id, dimension, [&](const std::vector<Embedding>& batch) {
     for (const Embedding& embedding : batch) {
-      if (embedding.vector.size() != static_cast<size_t>(dimension)) {
-        spdlog::error(
-            "stored embedding of ECG {} for model {} has {} floats, not {}: deleted, the "
-            "embedder computes it again",
-            embedding.ecg_key, model_id, embedding.vector.size(), dimension);
-        misshapen.push_back(embedding.ecg_key);
-        continue;
-      }
       keys.push_back(embedding.ecg_key);
       vectors.insert(vectors.end(), embedding.vector.begin(), embedding.vector.end());
     }
   });
-  store.DeleteEmbeddings(model_id, misshapen);
   for (size_t begin = 0; begin < keys.size(); begin += kRowsPerLookup) {
     const size_t end = std::min(keys.size(), begin + kRowsPerLookup);
     AppendExisting(

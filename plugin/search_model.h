@@ -49,8 +49,8 @@ std::shared_ptr<ServedModel> LoadServedModel(EcgStore& store, const ModelInfo& i
 std::vector<IndexedEcg> IndexEntries(const std::vector<EcgRow>& rows);
 
 // Every embedding of the model in the store with its index entry, for SimilarityIndex::Rebuild.
-// Embeddings whose ECG vanished between the two reads are left out; one of another dimension than
-// the model's is left out, logged and deleted (the embedder computes it again).
+// Embeddings whose ECG vanished between the two reads are left out, and so are those the store
+// finds damaged or of another dimension (EcgStore::ReadEmbeddings).
 void ReadIndexSource(EcgStore& store, int64_t model_id, int dimension,
                      std::vector<IndexedEcg>* ecgs, std::vector<float>* embeddings);
 

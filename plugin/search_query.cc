@@ -17,7 +17,8 @@ constexpr size_t kMaxPatientEcgs = 200;
 }  // namespace
 
 std::vector<float> EmbeddingOf(EcgStore& store, const ServedModel& served, const EcgRow& row) {
-  if (std::optional<Embedding> stored = store.ReadEmbedding(served.model_id, row.ecg_key)) {
+  if (std::optional<Embedding> stored =
+          store.ReadEmbedding(served.model_id, served.index->dimension(), row.ecg_key)) {
     return std::move(stored->vector);
   }
   std::optional<EcgSignal> signal = store.LoadSignal(row.ecg_key);

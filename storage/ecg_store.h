@@ -292,16 +292,13 @@ class EcgStore {
   // Throws kNotFound if model_id does not exist.
   size_t WriteEmbeddings(int64_t model_id, const std::vector<Embedding>& embeddings);
   // Streams the model's embeddings in ecg_key order, batch by batch (bounded memory), starting
-  // after after_ecg_key. Returns the number read. Here and in ReadEmbedding, a stored embedding
-  // that no longer decodes is left out, logged and deleted, so that it counts as missing and the
-  // embedder computes it again.
-  size_t ReadEmbeddings(int64_t model_id,
+  // after after_ecg_key. Returns the number read. `dimension` is the model's: here and in
+  // ReadEmbedding, a stored embedding of another dimension or that no longer decodes is left out,
+  // logged and deleted, so that it counts as missing and the embedder computes it again.
+  size_t ReadEmbeddings(int64_t model_id, int dimension,
                         const std::function<void(const std::vector<Embedding>&)>& on_batch,
                         int64_t after_ecg_key = 0, size_t batch_rows = 4096);
-  std::optional<Embedding> ReadEmbedding(int64_t model_id, int64_t ecg_key);
-  // Deletes the model's embeddings of these ECGs, so that they count as missing and the embedder
-  // computes them again. Returns the rows deleted.
-  size_t DeleteEmbeddings(int64_t model_id, const std::vector<int64_t>& ecg_keys);
+  std::optional<Embedding> ReadEmbedding(int64_t model_id, int dimension, int64_t ecg_key);
   // ECG keys above after_ecg_key that have no embedding for model_id, ascending, at most limit.
   // The primary-key index bounds the work to the rows above after_ecg_key (0: every ECG), so a
   // poll that passes the last key it checked costs O(new rows). One snapshot for the whole answer.

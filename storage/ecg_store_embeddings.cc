@@ -21,15 +21,20 @@ std::string VectorBytes(const std::vector<float>& vector) {
   return bytes;
 }
 
-Embedding ReadEmbeddingRow(const pqxx::row& r) {
+// Error::DataLoss unless the row holds `dimension` floats.
+Embedding ReadEmbeddingRow(const pqxx::row& r, int dimension) {
   Embedding embedding;
   embedding.ecg_key = r[0].as<int64_t>();
   embedding.patient_key = r[1].as<int64_t>();
   const std::string bytes = sql::ReadBytes(r[3]);
-  const int64_t dimension = r[2].as<int64_t>();
+  const std::string what = "stored embedding of ECG " + std::to_string(embedding.ecg_key) + " has ";
+  if (r[2].as<int64_t>() != dimension) {
+    throw Error::DataLoss(what + "dimension " + r[2].as<std::string>() + ", not its model's " +
+                          std::to_string(dimension));
+  }
   if (bytes.size() != static_cast<size_t>(dimension) * sizeof(float)) {
-    throw Error::DataLoss("stored embedding of ECG " + std::to_string(embedding.ecg_key) + ": " +
-                          std::to_string(bytes.size()) + " bytes for dimension " +
+    throw Error::DataLoss(what + std::to_string(bytes.size()) + " bytes, not " +
+                          std::to_string(dimension * sizeof(float)) + " for dimension " +
                           std::to_string(dimension));
   }
   embedding.vector.resize(dimension);
@@ -43,16 +48,25 @@ constexpr const char* kEmbeddingColumns = "ecg_key, patient_key, dimension, vect
 constexpr size_t kRowsPerInsert = 256;
 
 // The row as an Embedding; nullopt (logged, its key added to *damaged) when it does not decode.
-std::optional<Embedding> ReadIntactRow(const pqxx::row& r, int64_t model_id,
+std::optional<Embedding> ReadIntactRow(const pqxx::row& r, int64_t model_id, int dimension,
                                        std::vector<int64_t>* damaged) {
   try {
-    return ReadEmbeddingRow(r);
+    return ReadEmbeddingRow(r, dimension);
   } catch (const Error& e) {
     if (!e.IsDataLoss()) throw;
     spdlog::error("{} (model {}): deleted, the embedder computes it again", e.what(), model_id);
     damaged->push_back(r[0].as<int64_t>());
     return std::nullopt;
   }
+}
+
+// Deletes the model's embeddings of these ECGs, so that they count as missing again.
+void DeleteEmbeddings(ConnectionPool& pool, int64_t model_id, const std::vector<int64_t>& keys) {
+  if (keys.empty()) return;
+  pool.Run("delete damaged embeddings", [&](pqxx::work& txn) {
+    txn.exec_params("DELETE FROM embeddings WHERE model_id = $1 AND ecg_key = ANY($2::bigint[])",
+                    model_id, sql::BigintArray(keys));
+  });
 }
 
 }  // namespace
@@ -92,7 +106,7 @@ size_t EcgStore::WriteEmbeddings(int64_t model_id, const std::vector<Embedding>&
   return written;
 }
 
-size_t EcgStore::ReadEmbeddings(int64_t model_id,
+size_t EcgStore::ReadEmbeddings(int64_t model_id, int dimension,
                                 const std::function<void(const std::vector<Embedding>&)>& on_batch,
                                 int64_t after_ecg_key, size_t batch_rows) {
   size_t read = 0;
@@ -113,7 +127,8 @@ size_t EcgStore::ReadEmbeddings(int64_t model_id,
       batch.reserve(r.size());
       for (const auto& row : r) {
         after = row[0].as<int64_t>();
-        if (std::optional<Embedding> embedding = ReadIntactRow(row, model_id, &damaged)) {
+        if (std::optional<Embedding> embedding =
+                ReadIntactRow(row, model_id, dimension, &damaged)) {
           batch.push_back(std::move(*embedding));
         }
       }
@@ -122,11 +137,11 @@ size_t EcgStore::ReadEmbeddings(int64_t model_id,
     }
     txn.commit();
   });
-  DeleteEmbeddings(model_id, damaged);
+  DeleteEmbeddings(*pool_, model_id, damaged);
   return read;
 }
 
-std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int64_t ecg_key) {
+std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int dimension, int64_t ecg_key) {
   std::optional<Embedding> embedding;
   std::vector<int64_t> damaged;
   pool_->Run("read embedding", [&](pqxx::work& txn) {
@@ -135,22 +150,10 @@ std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int64_t ecg_k
         txn.exec_params(std::string("SELECT ") + kEmbeddingColumns +
                             " FROM embeddings WHERE model_id = $1 AND ecg_key = $2",
                         model_id, ecg_key);
-    if (!r.empty()) embedding = ReadIntactRow(r[0], model_id, &damaged);
+    if (!r.empty()) embedding = ReadIntactRow(r[0], model_id, dimension, &damaged);
   });
-  DeleteEmbeddings(model_id, damaged);
+  DeleteEmbeddings(*pool_, model_id, damaged);
   return embedding;
-}
-
-size_t EcgStore::DeleteEmbeddings(int64_t model_id, const std::vector<int64_t>& ecg_keys) {
-  size_t deleted = 0;
-  if (ecg_keys.empty()) return deleted;
-  pool_->Run("delete embeddings", [&](pqxx::work& txn) {
-    deleted = txn.exec_params(
-                     "DELETE FROM embeddings WHERE model_id = $1 AND ecg_key = ANY($2::bigint[])",
-                     model_id, sql::BigintArray(ecg_keys))
-                  .affected_rows();
-  });
-  return deleted;
 }
 
 PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,

@@ -36,9 +36,9 @@ TEST_F(EmbeddingsTest, ADamagedEmbeddingIsLeftOutAndDeletedSoThatItIsComputedAga
     Sql("UPDATE embeddings SET vector = substring(vector FROM 1 FOR 3) WHERE ecg_key = " +
         std::to_string(key));
   }
-  EXPECT_FALSE(store_->ReadEmbedding(model_, read_alone).has_value());
+  EXPECT_FALSE(store_->ReadEmbedding(model_, 4, read_alone).has_value());
   std::vector<int64_t> keys;
-  EXPECT_EQ(store_->ReadEmbeddings(model_,
+  EXPECT_EQ(store_->ReadEmbeddings(model_, 4,
                                    [&](const std::vector<Embedding>& batch) {
                                      for (const Embedding& e : batch) keys.push_back(e.ecg_key);
                                    }),
@@ -49,6 +49,14 @@ TEST_F(EmbeddingsTest, ADamagedEmbeddingIsLeftOutAndDeletedSoThatItIsComputedAga
             (std::vector<int64_t>{read_whole, read_alone}));
 }
 
+TEST_F(EmbeddingsTest, AnEmbeddingOfAnotherDimensionThanItsModelsIsDeletedWhenRead) {
+  const int64_t key = results_[0].ecg_key;
+  store_->WriteEmbeddings(model_, {{key, 0, VectorOf(key)}});
+  Sql("UPDATE embeddings SET dimension = 1, vector = substring(vector FROM 1 FOR 4)");
+  EXPECT_FALSE(store_->ReadEmbedding(model_, 4, key).has_value());
+  EXPECT_EQ(store_->CountEmbeddings(model_), 0);
+}
+
 TEST_F(EmbeddingsTest, ABulkWriteIsReadBackInKeyOrderBatchByBatch) {
   std::vector<Embedding> embeddings;
   for (const UpsertResult& r : results_) embeddings.push_back({r.ecg_key, 0, VectorOf(r.ecg_key)});
@@ -56,7 +64,7 @@ TEST_F(EmbeddingsTest, ABulkWriteIsReadBackInKeyOrderBatchByBatch) {
   std::vector<Embedding> read;
   size_t batches = 0;
   EXPECT_EQ(store_->ReadEmbeddings(
-                model_,
+                model_, 4,
                 [&](const std::vector<Embedding>& batch) {
                   ++batches;
                   read.insert(read.end(), batch.begin(), batch.end());
@@ -79,9 +87,9 @@ TEST_F(EmbeddingsTest, WritingAgainOverwritesAndDeletedEcgsAreSkipped) {
   EXPECT_EQ(store_->WriteEmbeddings(model_, {{results_[0].ecg_key, 0, {5, 6, 7, 8}},
                                              {results_[1].ecg_key, 0, {1, 1, 1, 1}}}),
             1u);
-  EXPECT_EQ(store_->ReadEmbedding(model_, results_[0].ecg_key)->vector,
+  EXPECT_EQ(store_->ReadEmbedding(model_, 4, results_[0].ecg_key)->vector,
             (std::vector<float>{5, 6, 7, 8}));
-  EXPECT_FALSE(store_->ReadEmbedding(model_, results_[1].ecg_key).has_value());
+  EXPECT_FALSE(store_->ReadEmbedding(model_, 4, results_[1].ecg_key).has_value());
 }
 
 TEST_F(EmbeddingsTest, EcgsWithoutAnEmbeddingAreListedUntilEmbedded) {
