@@ -1,0 +1,136 @@
+// Signals that cannot be measured (fully or in part) give nulls with reasons, never a crash and
+// never a made-up number.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "tests/waveform/measure_signals.h"
+#include "waveform/ecg_measure.h"
+
+namespace ecg {
+namespace {
+
+using testing::KnownEcgOptions;
+using testing::MakeKnownEcg;
+
+EcgSignal AllRecorded(double rate, size_t n) {
+  EcgSignal s(rate, n);
+  for (Lead lead : AllLeads()) s.set_status(lead, LeadStatus::kRecorded);
+  return s;
+}
+
+// Every field null, each with a reason containing `why`.
+void ExpectAllNull(const EcgMeasurements& m, const std::string& why) {
+  for (const std::string& f : MeasurementFieldNames()) {
+    EXPECT_FALSE(MeasurementField(m, f).has_value()) << f;
+    ASSERT_TRUE(m.reasons.count(f)) << f;
+    EXPECT_NE(m.reasons.at(f).find(why), std::string::npos) << f << ": " << m.reasons.at(f);
+  }
+  EXPECT_EQ(m.rhythm, "unknown");
+}
+
+TEST(MeasureBadSignals, AFlatLineGivesNoFigures) {
+  const EcgMeasurements m = MeasureEcg(AllRecorded(500, 5000));
+  ExpectAllNull(m, "flat line");
+  EXPECT_TRUE(m.quality.flat);
+}
+
+TEST(MeasureBadSignals, PureNoiseGivesNoFigures) {
+  EcgSignal s = AllRecorded(500, 5000);
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0, 200);
+  for (size_t i = 0; i < s.data_uV().size(); ++i) s.mutable_data_uV()[i] = std::round(noise(rng));
+  const EcgMeasurements m = MeasureEcg(s);
+  ExpectAllNull(m, "noise");
+  EXPECT_TRUE(m.quality.noisy);
+}
+
+TEST(MeasureBadSignals, AVeryShortSignalGivesNoFigures) {
+  KnownEcgOptions o;
+  o.duration_s = 1.2;
+  ExpectAllNull(MeasureEcg(MakeKnownEcg(o).signal), "too short");
+  ExpectAllNull(MeasureEcg(AllRecorded(500, 1)), "too short");
+  ExpectAllNull(MeasureEcg(AllRecorded(500, 0)), "too short");
+}
+
+TEST(MeasureBadSignals, NoLeadAtAllGivesNoFigures) {
+  ExpectAllNull(MeasureEcg(EcgSignal(500, 5000)), "no lead");
+}
+
+TEST(MeasureBadSignals, OneLeadGivesIntervalsButNoAxes) {
+  const EcgSignal full = MakeKnownEcg({}).signal;
+  EcgSignal one(500, full.samples_per_lead());
+  std::copy_n(full.lead_uV(Lead::kV5), full.samples_per_lead(), one.lead_uV(Lead::kV5));
+  one.set_status(Lead::kV5, LeadStatus::kRecorded);
+  const EcgMeasurements m = MeasureEcg(one);
+  EXPECT_TRUE(m.quality.reduced_leads);
+  EXPECT_EQ(m.quality.leads_used, 1u);
+  EXPECT_TRUE(m.heart_rate_bpm && m.qrs_ms && m.qt_ms);
+  for (const char* axis : {"p_axis_deg", "qrs_axis_deg", "t_axis_deg"}) {
+    EXPECT_FALSE(MeasurementField(m, axis).has_value());
+    EXPECT_NE(m.reasons.at(axis).find("leads I and aVF"), std::string::npos);
+  }
+}
+
+TEST(MeasureBadSignals, At100HzTheDurationsAreLeftOutAndTheRestMeasured) {
+  KnownEcgOptions o;
+  o.sample_rate_hz = 100;
+  const EcgMeasurements direct = MeasureEcg(MakeKnownEcg(o).signal);
+  MeasureOptions resampled_from_100;
+  resampled_from_100.source_sample_rate_hz = 100;
+  const EcgMeasurements declared = MeasureEcg(MakeKnownEcg({}).signal, resampled_from_100);
+  for (const EcgMeasurements* m : {&direct, &declared}) {
+    EXPECT_TRUE(m->quality.low_sample_rate);
+    for (const char* f : {"p_ms", "pr_ms", "qrs_ms"}) {
+      EXPECT_FALSE(MeasurementField(*m, f).has_value()) << f;
+      EXPECT_NE(m->reasons.at(f).find("100 Hz"), std::string::npos) << f;
+    }
+    ASSERT_TRUE(m->heart_rate_bpm && m->qt_ms && m->qrs_axis_deg);
+    EXPECT_NEAR(*m->heart_rate_bpm, 70, 1);
+    EXPECT_NEAR(*m->qt_ms, 380, 15);
+    EXPECT_NEAR(*m->qrs_axis_deg, 40, 5);
+  }
+}
+
+TEST(MeasureBadSignals, AtrialFibrillationHasNoPWaveAndSaysWhy) {
+  KnownEcgOptions o;
+  o.fibrillation = true;
+  const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal);
+  EXPECT_EQ(m.rhythm, "atrial fibrillation/flutter (no P wave)");
+  EXPECT_TRUE(m.quality.irregular_rr);
+  for (const char* f : {"p_ms", "pr_ms", "p_axis_deg"}) {
+    EXPECT_FALSE(MeasurementField(m, f).has_value()) << f;
+    EXPECT_NE(m.reasons.at(f).find("atrial fibrillation"), std::string::npos) << f;
+  }
+  ASSERT_TRUE(m.qrs_ms && m.qt_ms && m.heart_rate_bpm);
+  EXPECT_NEAR(*m.qrs_ms, 90, 8);
+}
+
+TEST(MeasureBadSignals, PacingSpikesGiveAPacedRhythmWithoutPWave) {
+  KnownEcgOptions o;
+  o.pacing_spikes = true;
+  const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal);
+  EXPECT_EQ(m.rhythm, "paced");
+  EXPECT_TRUE(m.quality.pacing_spikes);
+  EXPECT_FALSE(m.pr_ms.has_value());
+  EXPECT_NE(m.reasons.at("pr_ms").find("paced"), std::string::npos);
+  EXPECT_TRUE(m.qrs_ms.has_value());
+}
+
+TEST(MeasureBadSignals, ArbitraryRatesLengthsAndValuesNeverCrash) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> value(-5000, 5000);
+  for (double rate : {50.0, 100.0, 128.0, 250.0, 257.0, 500.0, 2000.0}) {
+    for (size_t n : {0, 1, 2, 3, 17, 300, 2600}) {
+      EcgSignal s = AllRecorded(rate, n);
+      for (size_t i = 0; i < s.data_uV().size(); ++i) s.mutable_data_uV()[i] = value(rng);
+      const EcgMeasurements m = MeasureEcg(s);
+      for (const std::string& f : MeasurementFieldNames()) {
+        EXPECT_TRUE(MeasurementField(m, f).has_value() || m.reasons.count(f)) << f;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ecg

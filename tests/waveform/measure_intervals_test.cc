@@ -1,0 +1,107 @@
+// The delineator on ECGs whose boundaries are known exactly (tests/waveform/measure_signals.h).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tests/waveform/measure_signals.h"
+#include "waveform/ecg_measure.h"
+
+namespace ecg {
+namespace {
+
+using testing::KnownEcgOptions;
+using testing::MakeKnownEcg;
+
+struct Case {
+  const char* name;
+  KnownEcgOptions options;
+};
+
+KnownEcgOptions With(double hr, double pr, double qrs, double qt, double noise = 0,
+                     double rate = 500) {
+  KnownEcgOptions o;
+  o.heart_rate_bpm = hr;
+  o.pr_ms = pr;
+  o.qrs_ms = qrs;
+  o.qt_ms = qt;
+  o.t_ms = std::min(180.0, 0.45 * qt);
+  o.noise_uV = noise;
+  o.sample_rate_hz = rate;
+  return o;
+}
+
+void ExpectKnownIntervals(const KnownEcgOptions& o, double tolerance_ms, double qt_tolerance_ms) {
+  const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal);
+  ASSERT_TRUE(m.qrs_ms && m.pr_ms && m.p_ms && m.qt_ms) << m.rhythm;
+  EXPECT_EQ(m.rhythm, "sinus");
+  EXPECT_NEAR(*m.heart_rate_bpm, o.heart_rate_bpm, 1.0);
+  EXPECT_NEAR(*m.rr_ms, 60000.0 / o.heart_rate_bpm, 2.0);
+  EXPECT_NEAR(*m.p_ms, o.p_ms, tolerance_ms);
+  EXPECT_NEAR(*m.pr_ms, o.pr_ms, tolerance_ms);
+  EXPECT_NEAR(*m.qrs_ms, o.qrs_ms, tolerance_ms);
+  EXPECT_NEAR(*m.qt_ms, o.qt_ms, qt_tolerance_ms);
+  EXPECT_NEAR(*m.qtc_bazett_ms, *m.qt_ms / std::sqrt(*m.rr_ms / 1000.0), 1.0);
+  EXPECT_NEAR(*m.qtc_fridericia_ms, *m.qt_ms / std::cbrt(*m.rr_ms / 1000.0), 1.0);
+  EXPECT_NEAR(*m.p_axis_deg, o.p_axis_deg, 3.0);
+  EXPECT_NEAR(*m.qrs_axis_deg, o.qrs_axis_deg, 3.0);
+  EXPECT_NEAR(*m.t_axis_deg, o.t_axis_deg, 3.0);
+  EXPECT_TRUE(m.reasons.empty());
+  EXPECT_FALSE(m.quality.noisy);
+  EXPECT_FALSE(m.quality.irregular_rr);
+  EXPECT_TRUE(m.quality.p_wave_consistent);
+}
+
+TEST(MeasureIntervals, NormalSinusRhythmIsMeasuredWithinAFewMilliseconds) {
+  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10);
+}
+
+TEST(MeasureIntervals, SlowRhythmWithFirstDegreeBlockAndWideQrsIsMeasured) {
+  ExpectKnownIntervals(With(45, 260, 150, 470), 6, 10);
+}
+
+TEST(MeasureIntervals, FastRhythmWithShortQtIsMeasured) {
+  ExpectKnownIntervals(With(115, 130, 80, 300), 6, 10);
+}
+
+TEST(MeasureIntervals, LongQtIsMeasured) {
+  ExpectKnownIntervals(With(60, 170, 100, 540), 6, 10);
+}
+
+TEST(MeasureIntervals, ModerateNoiseMovesTheIntervalsByFewMilliseconds) {
+  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14);
+}
+
+TEST(MeasureIntervals, SignalsAt1000HzAndAt250HzAreMeasuredAlike) {
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 1000), 6, 10);
+  // At 250 Hz a sample is 4 ms, and the smoothing spreads each QRS edge by a sample.
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 250), 12, 14);
+}
+
+TEST(MeasureIntervals, BaselineWanderDoesNotMoveTheBoundaries) {
+  KnownEcgOptions o = With(70, 160, 90, 380);
+  o.wander_uV = 300;
+  ExpectKnownIntervals(o, 8, 14);
+}
+
+TEST(MeasureIntervals, FrontalAxesFollowTheWavesDirections) {
+  for (double axis : {-60.0, -30.0, 0.0, 75.0, 120.0, 170.0}) {
+    KnownEcgOptions o;
+    o.qrs_axis_deg = axis;
+    o.t_axis_deg = axis + 10;
+    const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal);
+    ASSERT_TRUE(m.qrs_axis_deg && m.t_axis_deg) << axis;
+    EXPECT_NEAR(*m.qrs_axis_deg, axis, 3.0);
+    EXPECT_NEAR(*m.t_axis_deg, axis + 10 > 180 ? axis + 10 - 360 : axis + 10, 3.0);
+  }
+}
+
+TEST(MeasureIntervals, TheSameSignalGivesTheSameFiguresEveryTime) {
+  const EcgSignal signal = MakeKnownEcg(With(70, 160, 90, 380, 20)).signal;
+  const EcgMeasurements a = MeasureEcg(signal), b = MeasureEcg(signal);
+  for (const std::string& f : MeasurementFieldNames()) {
+    EXPECT_EQ(MeasurementField(a, f), MeasurementField(b, f)) << f;
+  }
+}
+
+}  // namespace
+}  // namespace ecg

@@ -1,0 +1,277 @@
+#include "waveform/delineation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace ecg {
+namespace {
+
+using Index = std::ptrdiff_t;
+
+Index Samples(double ms, double rate_hz) {
+  return std::lround(ms * rate_hz / 1000.0);
+}
+
+// Centred moving average over 2*half+1 samples, the window shrinking at the ends.
+std::vector<double> Smooth(const float* x, Index n, Index half) {
+  std::vector<double> prefix(n + 1, 0.0);
+  for (Index i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + x[i];
+  std::vector<double> out(n);
+  for (Index i = 0; i < n; ++i) {
+    const Index lo = std::max<Index>(0, i - half), hi = std::min(n, i + half + 1);
+    out[i] = (prefix[hi] - prefix[lo]) / static_cast<double>(hi - lo);
+  }
+  return out;
+}
+
+// Mean of x over [from, to], both clipped to the signal; at least one sample.
+double MeanOver(const std::vector<double>& x, Index from, Index to) {
+  const Index n = static_cast<Index>(x.size());
+  from = std::clamp<Index>(from, 0, n - 1);
+  to = std::clamp<Index>(to, from, n - 1);
+  double sum = 0;
+  for (Index i = from; i <= to; ++i) sum += x[i];
+  return sum / static_cast<double>(to - from + 1);
+}
+
+// The smallest mean of x over any `width` consecutive samples inside [from, to].
+double QuietestLevel(const std::vector<double>& x, Index from, Index to, Index width) {
+  const Index n = static_cast<Index>(x.size());
+  from = std::clamp<Index>(from, 0, n - 1);
+  to = std::clamp<Index>(to, from, n - 1);
+  width = std::clamp<Index>(width, 1, to - from + 1);
+  double sum = 0, best = std::numeric_limits<double>::infinity();
+  for (Index i = from; i <= to; ++i) {
+    sum += x[i];
+    if (i - from >= width) sum -= x[i - width];
+    if (i - from + 1 >= width) best = std::min(best, sum / static_cast<double>(width));
+  }
+  return best;
+}
+
+// Zhang's area indicator: the t in [from, to] maximising sum over the W samples on the wave's
+// side of t (before t when `wave_before`, after it otherwise) of m(j) - m(t).
+std::optional<Index> AreaBoundary(const std::vector<double>& m, Index from, Index to, Index window,
+                                  bool wave_before) {
+  const Index n = static_cast<Index>(m.size());
+  from = std::max<Index>(from, 0);
+  to = std::min<Index>(to, n - 1);
+  if (from > to || window < 1) return std::nullopt;
+  std::vector<double> prefix(n + 1, 0.0);
+  for (Index i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + m[i];
+  std::optional<Index> best;
+  double best_area = -std::numeric_limits<double>::infinity();
+  for (Index t = from; t <= to; ++t) {
+    const Index lo = wave_before ? std::max<Index>(0, t - window + 1) : t;
+    const Index hi = wave_before ? t + 1 : std::min(n, t + window);
+    const double area = prefix[hi] - prefix[lo] - static_cast<double>(hi - lo) * m[t];
+    if (area > best_area) {
+      best_area = area;
+      best = t;
+    }
+  }
+  return best;
+}
+
+// The first sample walking from `start` by `step` (+1 or -1, at most to `limit`) where v stays
+// below `threshold` for `hold` samples.
+std::optional<Index> QuietFrom(const std::vector<double>& v, Index start, Index limit, int step,
+                               double threshold, Index hold) {
+  const Index n = static_cast<Index>(v.size());
+  for (Index i = start; step > 0 ? i <= limit : i >= limit; i += step) {
+    if (i < 0 || i >= n) return std::nullopt;
+    bool quiet = true;
+    for (Index k = 0; k < hold && quiet; ++k) {
+      const Index j = i + step * k;
+      quiet = j >= 0 && j < n && v[j] < threshold;
+    }
+    if (quiet) return i;
+  }
+  return std::nullopt;
+}
+
+double PqBaseline(const std::vector<double>& x, Index qrs_onset, double rate) {
+  return MeanOver(x, qrs_onset - Samples(20, rate), qrs_onset - Samples(6, rate));
+}
+
+// Root sum of squares over the leads of the baseline-corrected, detrended leads on [from, to]
+// (outside: 0). Each lead is detrended by the line through its 10 ms means at the two ends when
+// `detrend`, else its `baselines` entry is subtracted.
+std::vector<double> SpatialMagnitude(const std::vector<std::vector<double>>& leads,
+                                     const std::vector<double>& baselines, Index from, Index to,
+                                     bool detrend, double rate) {
+  const Index n = static_cast<Index>(leads[0].size());
+  std::vector<double> sum(n, 0.0);
+  const Index edge = std::max<Index>(1, Samples(10, rate));
+  for (size_t l = 0; l < leads.size(); ++l) {
+    const std::vector<double>& x = leads[l];
+    double start_level = baselines[l], slope = 0;
+    if (detrend) {
+      start_level = MeanOver(x, from, from + edge - 1);
+      const double end_level = MeanOver(x, to - edge + 1, to);
+      slope = to > from ? (end_level - start_level) / static_cast<double>(to - from) : 0.0;
+    }
+    for (Index i = std::max<Index>(0, from); i <= std::min(to, n - 1); ++i) {
+      const double d = x[i] - start_level - (detrend ? slope * (i - from) : 0.0);
+      sum[i] += d * d;
+    }
+  }
+  for (double& s : sum) s = std::sqrt(s);
+  return sum;
+}
+
+// The sum over the leads of each lead's curve divided by its own peak in [peak_lo, peak_hi], over
+// the leads whose peak reaches `min_share` of the largest lead's: every lead with a real wave
+// counts alike, whatever its amplitude, so the sum starts with the earliest lead and ends with
+// the latest (the global boundaries), while noise averages over the leads.
+std::vector<double> NormalizedSum(const std::vector<std::vector<double>>& curves, Index peak_lo,
+                                  Index peak_hi, double min_share) {
+  const Index n = static_cast<Index>(curves[0].size());
+  peak_lo = std::clamp<Index>(peak_lo, 0, n - 1);
+  peak_hi = std::clamp<Index>(peak_hi, peak_lo, n - 1);
+  std::vector<double> peaks;
+  for (const auto& c : curves) {
+    peaks.push_back(*std::max_element(c.begin() + peak_lo, c.begin() + peak_hi + 1));
+  }
+  const double largest = *std::max_element(peaks.begin(), peaks.end());
+  std::vector<double> sum(n, 0.0);
+  if (!(largest > 0)) return sum;
+  for (size_t l = 0; l < curves.size(); ++l) {
+    if (peaks[l] < min_share * largest) continue;
+    for (Index i = 0; i < n; ++i) sum[i] += curves[l][i] / peaks[l];
+  }
+  return sum;
+}
+
+}  // namespace
+
+std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t r_index,
+                                                  double rr_ms, const DelineationOptions& options) {
+  const double rate = beat.sample_rate_hz();
+  const Index n = static_cast<Index>(beat.samples_per_lead());
+  const Index r = static_cast<Index>(r_index);
+  if (r < Samples(60, rate) || r + Samples(100, rate) >= n || n < 8 || !(rr_ms > 0))
+    return std::nullopt;
+
+  std::vector<std::vector<double>> qrs_leads, wave_leads;  // 4 ms and 20 ms moving averages
+  const Index qrs_half = std::max<Index>(1, Samples(2, rate));
+  const Index wave_half = Samples(10, rate);
+  for (Lead lead : AllLeads()) {
+    if (!beat.mask().present(lead)) continue;
+    qrs_leads.push_back(Smooth(beat.lead_uV(lead), n, qrs_half));
+    wave_leads.push_back(Smooth(beat.lead_uV(lead), n, wave_half));
+  }
+  if (qrs_leads.empty()) return std::nullopt;
+  const size_t leads = qrs_leads.size();
+
+  // QRS: the normalised velocity against its floor.
+  std::vector<std::vector<double>> slopes(leads, std::vector<double>(n, 0.0));
+  for (size_t l = 0; l < leads; ++l) {
+    const std::vector<double>& x = qrs_leads[l];
+    for (Index i = 1; i + 1 < n; ++i) slopes[l][i] = std::abs(x[i + 1] - x[i - 1]);
+    slopes[l][0] = slopes[l][1];
+    slopes[l][n - 1] = slopes[l][n - 2];
+  }
+  const Index peak_lo = std::max<Index>(1, r - Samples(60, rate));
+  const Index peak_hi = std::min<Index>(n - 2, r + Samples(60, rate));
+  const std::vector<double> velocity =
+      NormalizedSum(slopes, peak_lo, peak_hi, options.min_lead_share);
+  const Index peak = static_cast<Index>(
+      std::max_element(velocity.begin() + peak_lo, velocity.begin() + peak_hi + 1) -
+      velocity.begin());
+  const double peak_velocity = velocity[peak];
+  const Index quiet = std::max<Index>(1, Samples(20, rate));
+  const double floor_before =
+      QuietestLevel(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
+  const double floor_after =
+      QuietestLevel(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
+  if (!(peak_velocity > floor_before) || !(peak_velocity > floor_after)) return std::nullopt;
+  const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
+  const double f = options.qrs_threshold_fraction;
+  const std::optional<Index> onset =
+      QuietFrom(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1,
+                floor_before + f * (peak_velocity - floor_before), hold);
+  const std::optional<Index> offset =
+      QuietFrom(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1,
+                floor_after + f * (peak_velocity - floor_after), hold);
+  if (!onset || !offset) return std::nullopt;
+
+  BeatBoundaries b;
+  b.qrs_onset = static_cast<size_t>(*onset);
+  b.qrs_offset = static_cast<size_t>(*offset);
+  std::vector<double> baselines;
+  for (const auto& x : wave_leads) baselines.push_back(PqBaseline(x, *onset, rate));
+
+  // T wave: peak and end (Zhang's area indicator) on the normalised |deviation from baseline|.
+  const Index rr = Samples(rr_ms, rate);
+  const Index t_lo = *offset + Samples(60, rate);
+  const Index t_hi =
+      std::min<Index>(n - 1, r + std::min<Index>(Samples(0.65 * rr_ms, rate), Samples(600, rate)));
+  if (t_lo < t_hi) {
+    std::vector<std::vector<double>> deviation(leads, std::vector<double>(n));
+    for (size_t l = 0; l < leads; ++l) {
+      for (Index i = 0; i < n; ++i) deviation[l][i] = std::abs(wave_leads[l][i] - baselines[l]);
+    }
+    const std::vector<double> m = NormalizedSum(deviation, t_lo, t_hi, options.min_lead_share);
+    const Index t_peak =
+        static_cast<Index>(std::max_element(m.begin() + t_lo, m.begin() + t_hi + 1) - m.begin());
+    const Index end_hi =
+        std::min({n - 1, t_peak + Samples(300, rate),
+                  std::max(t_peak + Samples(100, rate), r + rr - Samples(200, rate))});
+    b.t_peak = static_cast<size_t>(t_peak);
+    if (const auto t_end =
+            AreaBoundary(m, t_peak + 1, end_hi, Samples(options.t_area_window_ms, rate), true)) {
+      b.t_offset = static_cast<size_t>(*t_end);
+    }
+  }
+
+  // P wave: between the previous beat's T end and QRS onset, each lead detrended by the line
+  // through its levels at the window's ends; found on the spatial magnitude, delimited on the
+  // normalised |deviation|.
+  const Index p_hi = *onset - Samples(10, rate);
+  Index p_lo = std::max<Index>(0, *onset - Samples(400, rate));
+  if (b.t_offset) {
+    p_lo = std::max<Index>(p_lo, static_cast<Index>(*b.t_offset) - rr + Samples(20, rate));
+  } else {
+    p_lo = std::max<Index>(p_lo, r - rr + Samples(0.6 * rr_ms, rate));
+  }
+  if (p_hi - p_lo >= Samples(60, rate)) {
+    std::vector<std::vector<double>> detrended(leads);
+    std::vector<double> spatial(n, 0.0);
+    for (size_t l = 0; l < leads; ++l) {
+      detrended[l] = SpatialMagnitude({wave_leads[l]}, {0.0}, p_lo, p_hi, true, rate);
+      for (Index i = p_lo; i <= p_hi; ++i) spatial[i] += detrended[l][i] * detrended[l][i];
+    }
+    const Index p_peak = static_cast<Index>(
+        std::max_element(spatial.begin() + p_lo, spatial.begin() + p_hi + 1) - spatial.begin());
+    b.p_amplitude_uV = std::sqrt(spatial[p_peak]);
+    if (b.p_amplitude_uV >= options.min_p_amplitude_uV && p_peak > p_lo && p_peak < p_hi) {
+      const Index reach = Samples(40, rate);
+      const std::vector<double> m =
+          NormalizedSum(detrended, p_peak - reach, p_peak + reach, options.min_lead_share);
+      const Index w = std::max<Index>(1, Samples(options.p_area_window_ms, rate));
+      const auto p_on = AreaBoundary(m, p_lo, p_peak - 1, w, false);
+      const auto p_off = AreaBoundary(m, p_peak + 1, p_hi, w, true);
+      if (p_on && p_off) {
+        b.p_onset = static_cast<size_t>(*p_on);
+        b.p_offset = static_cast<size_t>(*p_off);
+      }
+    }
+  }
+  return b;
+}
+
+double NetArea_uVms(const EcgSignal& beat, Lead lead, const BeatBoundaries& b, size_t from,
+                    size_t to) {
+  const double rate = beat.sample_rate_hz();
+  const Index n = static_cast<Index>(beat.samples_per_lead());
+  const std::vector<double> x = Smooth(beat.lead_uV(lead), n, 0);
+  const double baseline = PqBaseline(x, static_cast<Index>(b.qrs_onset), rate);
+  double area = 0;
+  for (size_t i = from; i <= to && static_cast<Index>(i) < n; ++i) area += x[i] - baseline;
+  return area * 1000.0 / rate;
+}
+
+}  // namespace ecg

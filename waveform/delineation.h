@@ -1,0 +1,75 @@
+// Delineation of a median beat: global wave boundaries taken from all present leads together.
+//
+// Method (threshold and window values from the literature, not fitted to any reference set;
+// docs/measurements.md tells how the method was arrived at and how it fares on LUDB):
+// - Normalised sum: every lead whose wave reaches `min_lead_share` of the largest lead's takes
+//   part with its own curve divided by its own peak, so a small lead counts as much as a large
+//   one. The sum starts with the earliest lead and ends with the latest, which is how IEC
+//   60601-2-25 defines global boundaries (earliest onset, latest offset over the leads), while
+//   noise averages over the leads.
+// - QRS onset and offset: the normalised sum of |dx/dt| (central difference after a 4 ms moving
+//   average) falls below its floor plus `qrs_threshold_fraction` of its peak above that floor
+//   and stays there for `qrs_hold_ms`, walking out from the peak. The floor is its quietest 20
+//   ms in the PR segment (onset) or the ST segment (offset).
+// - Baseline: each lead's level just before QRS onset (the PQ junction, 20..6 ms before onset).
+// - T offset: Zhang et al.'s area indicator (IEEE TBME 53(7), 2006) on the normalised sum of
+//   |deviation from baseline| (leads smoothed over 20 ms, which also cancels 50 Hz hum): T end is
+//   the t after the T peak that maximises sum_{j=t-W+1..t} (m(j) - m(t)), W = 128 ms. The
+//   indicator does not depend on the level the curve settles at, so a TP segment that does not
+//   return to the PQ level does not move it.
+// - P wave: in the window between the previous beat's T end (one RR earlier) and QRS onset, each
+//   lead detrended by the line through its levels at the window's ends. The P peak is the
+//   maximum of the spatial magnitude (root sum of squares over the leads); a P wave is reported
+//   only when that reaches `min_p_amplitude_uV`. Onset and offset: the same area indicator with
+//   W = 50 ms, backward and forward, on the normalised sum of |detrended lead|.
+// On waves with sharp corners (tests/waveform/measure_signals.h) the smoothing places QRS onset
+// about 2 ms early and offset 2 ms late, T end about 5 ms late.
+//
+// Input: a median beat (waveform/measurements.h MedianBeat) with the R peak at sample
+// `r_index`, the median RR of the ECG. Boundaries are sample indices in the median beat.
+// Pure functions, thread-safe. Errors: none; what cannot be found is nullopt.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include "waveform/ecg_signal.h"
+
+namespace ecg {
+
+struct DelineationOptions {
+  // QRS boundaries: share of the velocity peak above the floor. Lower finds earlier onsets and
+  // later offsets, and is more easily moved by noise and by the P and T waves' slopes.
+  double qrs_threshold_fraction = 0.05;
+  // The velocity must stay beyond the threshold this long (ms) for a boundary to count.
+  double qrs_hold_ms = 8;
+  // Zhang's area window for the T end and for P boundaries (ms).
+  double t_area_window_ms = 128;
+  double p_area_window_ms = 50;
+  // A lead takes part in a boundary when its wave (slope for QRS, amplitude for P and T) reaches
+  // this share of the largest lead's: tiny waves give erratic boundaries.
+  double min_lead_share = 0.2;
+  // Smallest spatial P amplitude (uV, root sum of squares over the leads) taken as a P wave.
+  double min_p_amplitude_uV = 40;
+};
+
+struct BeatBoundaries {
+  std::optional<size_t> p_onset, p_offset;  // both or neither
+  size_t qrs_onset = 0, qrs_offset = 0;
+  std::optional<size_t> t_offset;
+  std::optional<size_t> t_peak;
+  double p_amplitude_uV = 0;  // spatial amplitude of the P candidate, reported or not
+};
+
+// nullopt when no QRS can be delimited (no present lead, the beat too short around r_index, or
+// a velocity that never rises above its floor).
+std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& median_beat, size_t r_index,
+                                                  double rr_ms,
+                                                  const DelineationOptions& options = {});
+
+// Net area (uV x ms) of one lead between two samples of the median beat, relative to the
+// baseline the delineation uses (the PQ junction). REQUIRES: lead present, from <= to < length.
+double NetArea_uVms(const EcgSignal& median_beat, Lead lead, const BeatBoundaries& b, size_t from,
+                    size_t to);
+
+}  // namespace ecg

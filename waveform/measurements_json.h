@@ -1,0 +1,25 @@
+// JSON form of EcgMeasurements (waveform/ecg_measure.h), the one shape shown by
+// `orthanc-ecg inspect --json` ("measurements"), stored by the plugin and answered by
+// GET /ecg/ecgs/{id} ("product_measurements"):
+//   {"heart_rate_bpm": number|null, "rr_ms", "p_ms", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms",
+//    "qtc_fridericia_ms", "p_axis_deg", "qrs_axis_deg", "t_axis_deg" (number|null),
+//    "rhythm": string, "quality": {"leads_used", "beats", "beats_in_median", "beat_consistency",
+//    "flat", "noisy", "irregular_rr", "p_wave_consistent", "low_sample_rate", "pacing_spikes",
+//    "reduced_leads"}, "reasons": {"<field>": "why it is null"}, "version": kMeasureVersion}
+// `version` names the method; stored results of an older version are measured again.
+// Pure functions, thread-safe. MeasurementsFromJson reads what MeasurementsToJson wrote (unknown
+// keys ignored, missing ones null/default); it throws Error::Corruption for a non-object.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "waveform/ecg_measure.h"
+
+namespace ecg {
+
+constexpr int kMeasureVersion = 1;
+
+nlohmann::json MeasurementsToJson(const EcgMeasurements& m);
+EcgMeasurements MeasurementsFromJson(const nlohmann::json& j);
+
+}  // namespace ecg
