@@ -1,7 +1,10 @@
 // The Orthanc entry points of libOrthancEcg.so, in the DICOMweb plugin's order: context and
 // logging, version check, description, then (in one try block) the configuration, the route table
 // and the change callback. Work that needs a running Orthanc (its REST API, the change log)
-// starts on OrthancStarted and stops on OrthancStopped. No exception crosses the C boundary.
+// starts on OrthancStarted and stops on OrthancStopped: the ingester at once, the threads that
+// read the store's tables (search, training) only once the ingester has migrated the store
+// (plugin/start_when_ready.h), so that a first start on an empty database logs no error.
+// No exception crosses the C boundary.
 #include <filesystem>
 #include <memory>
 
@@ -12,6 +15,7 @@
 #include "plugin/orthanc_api.h"
 #include "plugin/plugin_config.h"
 #include "plugin/routes.h"
+#include "plugin/start_when_ready.h"
 #include "waveform/error.h"
 
 namespace {
@@ -21,6 +25,25 @@ using ecg::plugin::PluginServices;
 using ecg::plugin::ResourceLevel;
 
 std::unique_ptr<PluginServices> g_services;
+// Starts search and training once the store is migrated (Ingester::ready()).
+ecg::plugin::StartWhenReady g_after_migration;
+
+void StartServices() {
+  PluginServices* services = g_services.get();
+  services->ingester->Start();
+  g_after_migration.Start([services] { return services->ingester->ready(); },
+                          [services] {
+                            services->search->Start();
+                            services->training->Start();
+                          });
+}
+
+void StopServices() {
+  g_after_migration.Stop();  // after it, search and training are started or never will be
+  g_services->training->Stop();
+  g_services->search->Stop();
+  g_services->ingester->Stop();
+}
 
 std::optional<ResourceLevel> LevelOf(OrthancPluginResourceType type) {
   switch (type) {
@@ -44,14 +67,10 @@ OrthancPluginErrorCode OnChange(OrthancPluginChangeType change, OrthancPluginRes
     Ingester& ingester = *g_services->ingester;
     switch (change) {
       case OrthancPluginChangeType_OrthancStarted:
-        ingester.Start();
-        g_services->search->Start();
-        g_services->training->Start();
+        StartServices();
         break;
       case OrthancPluginChangeType_OrthancStopped:
-        g_services->training->Stop();
-        g_services->search->Stop();
-        ingester.Stop();
+        StopServices();
         break;
       case OrthancPluginChangeType_NewInstance:
         ingester.WakeUp();
@@ -174,9 +193,7 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* contex
 
 ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
   try {
-    if (g_services) g_services->training->Stop();
-    if (g_services) g_services->search->Stop();
-    if (g_services) g_services->ingester->Stop();
+    if (g_services) StopServices();
     g_services.reset();
   } catch (...) {
   }
