@@ -2,7 +2,9 @@
 //
 // Decodes one DICOM ECG and prints what it holds: SOP class, leads (recorded or derived from I
 // and II), rate, duration, units, amplitude range, patient and time metadata, the device's
-// measurements and statements. --json prints one JSON object instead; --samples adds
+// measurements and statements, and the product's own measurements (waveform/ecg_measure.h).
+// --json prints one JSON object instead, the device's measurements under "device_measurements"
+// and the product's under "measurements" (waveform/measurements_json.h); --samples adds
 // "signal_uV": {"I": [...], ...}, every lead at the file's own rate in microvolts after
 // sensitivity, correction factor and baseline. A file that cannot be decoded: one line on stderr
 // naming what is wrong and where, exit status 2 (tools/main.cc). The output shows the PatientID:
@@ -17,9 +19,12 @@
 #include <string>
 
 #include "tools/command.h"
+#include "waveform/canonical.h"
 #include "waveform/dicom/decoder.h"
 #include "waveform/dicom/sop_class.h"
 #include "waveform/ecg_signal.h"
+#include "waveform/error.h"
+#include "waveform/measurements_json.h"
 
 namespace ecg::tools {
 
@@ -124,8 +129,20 @@ json MetadataJson(const EcgMetadata& m) {
            {{"low_hz", OrNull(m.low_frequency_filter_hz)},
             {"high_hz", OrNull(m.high_frequency_filter_hz)},
             {"notch_hz", OrNull(m.notch_filter_hz)}}},
-          {"measurements", measurements},
+          {"device_measurements", measurements},
           {"statements", m.statements}};
+}
+
+// The product's measurements on the canonical signal (waveform/ecg_measure.h); a rhythm group
+// that cannot be canonicalised (no standard lead) gives every field null with the reason.
+EcgMeasurements ProductMeasurements(const EcgRecord& record) {
+  MeasureOptions options;
+  options.source_sample_rate_hz = record.rhythm.sample_rate_hz;
+  try {
+    return MeasureEcg(Canonicalise(record.rhythm), options);
+  } catch (const Error&) {
+    return MeasureEcg(EcgSignal(kCanonicalRate_hz, 0), options);
+  }
 }
 
 json InspectJson(const EcgRecord& record, bool with_samples) {
@@ -149,6 +166,7 @@ json InspectJson(const EcgRecord& record, bool with_samples) {
   out["units"] = "uV";
   out["amplitude_uV"] = AmplitudeJson(record.rhythm);
   out["median_beat"] = record.median_beat ? GroupJson(*record.median_beat) : json(nullptr);
+  out["measurements"] = MeasurementsToJson(ProductMeasurements(record));
   out["other_groups"] = json::array();
   for (const WaveformGroup& g : record.other_groups) out["other_groups"].push_back(GroupJson(g));
   if (with_samples) out["signal_uV"] = signal;
@@ -207,8 +225,16 @@ void PrintText(std::ostream& out, const std::string& path, const json& j) {
       << (amp.is_null() ? "-" : Text(amp["min"]) + " .. " + Text(amp["max"]) + " uV") << "\n";
   if (!j["median_beat"].is_null()) PrintGroup(out, "median beat", j["median_beat"]);
   for (const json& g : j["other_groups"]) PrintGroup(out, "other group", g);
-  out << "measurements:  " << j["measurements"].size() << "\n";
-  for (const json& m : j["measurements"]) {
+  const json& product = j["measurements"];
+  out << "product:       rhythm " << Text(product["rhythm"]) << "\n";
+  for (const std::string& field : MeasurementFieldNames()) {
+    out << "  " << field << " = "
+        << (product[field].is_null() ? "null (" + Text(product["reasons"][field]) + ")"
+                                     : Text(product[field]))
+        << "\n";
+  }
+  out << "device measurements: " << j["device_measurements"].size() << "\n";
+  for (const json& m : j["device_measurements"]) {
     out << "  " << Text(m["name"]) << " = " << Text(m["value"]) << " " << Text(m["unit"]) << "  ["
         << Text(m["code"]) << "]\n";
   }

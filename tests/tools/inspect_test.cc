@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/support/test_env.h"
+#include "tests/waveform/measure_signals.h"
 #include "waveform/dicom/encoder.h"
 
 namespace ecg {
@@ -83,6 +84,38 @@ TEST(Inspect, SamplesGiveEveryLeadInMicrovoltsAtTheFilesRate) {
   // III = II - I
   EXPECT_EQ(signal["III"][2].get<double>(),
             signal["II"][2].get<double>() - signal["I"][2].get<double>());
+}
+
+TEST(Inspect, JsonHasTheProductsMeasurementsAndTheDevicesApart) {
+  TempDir dir;
+  EcgMetadata metadata;
+  metadata.patient_id = "INSPECT-2";
+  metadata.measurements = {{"QRS Duration", "SCPECG:5.13.5-9", 92, "ms"}};
+  const std::string path = dir.File("measured.dcm");
+  dicom::WriteEcgFile(path, metadata, ecg::testing::MakeKnownEcg({}).signal);
+  int status = -1;
+  const auto j = nlohmann::json::parse(Inspect(path + " --json", &status));
+  EXPECT_EQ(status, 0);
+  ASSERT_EQ(j["device_measurements"].size(), 1u);
+  EXPECT_EQ(j["device_measurements"][0]["name"], "QRS Duration");
+  const auto& m = j["measurements"];
+  EXPECT_EQ(m["rhythm"], "sinus");
+  EXPECT_NEAR(m["heart_rate_bpm"].get<double>(), 70, 1);
+  EXPECT_NEAR(m["qrs_ms"].get<double>(), 90, 6);
+  EXPECT_NEAR(m["qt_ms"].get<double>(), 380, 10);
+  EXPECT_TRUE(m["quality"].is_object());
+  EXPECT_TRUE(m["reasons"].empty());
+}
+
+TEST(Inspect, JsonMeasurementsOfAnUnmeasurableEcgAreNullWithReasons) {
+  TempDir dir;
+  int status = -1;
+  const auto j = nlohmann::json::parse(Inspect(WriteEcg(dir) + " --json", &status));
+  EXPECT_EQ(status, 0);
+  EXPECT_TRUE(j["measurements"]["qrs_ms"].is_null());
+  // 1 s of a 6 uV sawtooth: a flat line
+  EXPECT_NE(j["measurements"]["reasons"]["qrs_ms"].get<std::string>().find("flat line"),
+            std::string::npos);
 }
 
 TEST(Inspect, AFileThatIsNotDicomExitsWith2AndOneLineSayingWhy) {

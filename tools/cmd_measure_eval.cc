@@ -1,0 +1,185 @@
+// orthanc-ecg measure-eval --ludb DIR [--dicom FILE]... [--records]
+//
+// Accuracy of the product's measurements (waveform/ecg_measure.h) against LUDB's cardiologists:
+// for every record listed in DIR/RECORDS (DIR is the LUDB folder of ../shared/data/README.md),
+// the record is canonicalised and measured, its reference intervals are read from the twelve
+// lead annotation files (waveform/wfdb_annotations.h: earliest onset and latest offset over the
+// leads, beat by beat), and the differences (product - reference) are summarised per interval:
+// n, mean difference, SD, and the IEC 60601-2-25 tolerance (PR and QRS: mean within +-10 ms, SD
+// <= 10 ms; QT: +-25 ms, 30 ms; P duration has none) with pass/fail. Records where either side
+// has no value are counted apart. --records adds one line per record. Each --dicom FILE is
+// decoded and measured, and its device measurements (the waveform annotations) are printed
+// beside the product's. Prints text tables; nothing is written.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tools/command.h"
+#include "waveform/canonical.h"
+#include "waveform/dicom/decoder.h"
+#include "waveform/ecg_measure.h"
+#include "waveform/error.h"
+#include "waveform/wfdb.h"
+#include "waveform/wfdb_annotations.h"
+
+namespace ecg::tools {
+namespace {
+
+struct MeasureEvalOptions {
+  std::string ludb;                // LUDB folder holding RECORDS and data/
+  std::vector<std::string> dicom;  // DICOM files whose device measurements are compared
+  bool records = false;            // one line per record
+};
+
+struct Interval {
+  const char* name;
+  const char* field;
+  std::optional<double> LudbReference::*reference;
+  double mean_tolerance_ms;  // 0: no IEC tolerance
+  double sd_tolerance_ms;
+};
+
+const Interval kIntervals[] = {
+    {"PR", "pr_ms", &LudbReference::pr_ms, 10, 10},
+    {"QRS", "qrs_ms", &LudbReference::qrs_ms, 10, 10},
+    {"QT", "qt_ms", &LudbReference::qt_ms, 25, 30},
+    {"P duration", "p_ms", &LudbReference::p_ms, 0, 0},
+};
+
+struct Differences {
+  std::vector<double> values;
+  size_t product_only = 0, reference_only = 0, neither = 0;
+};
+
+void PrintLudb(const MeasureEvalOptions& options) {
+  std::ifstream list(options.ludb + "/RECORDS");
+  if (!list) throw Error::NotFound("LUDB: " + options.ludb + "/RECORDS not found");
+  std::vector<Differences> diffs(std::size(kIntervals));
+  std::map<std::string, size_t> rhythms;
+  std::string name;
+  size_t records = 0;
+  if (options.records) std::printf("%-8s %-42s", "record", "rhythm");
+  for (const Interval& in : kIntervals) {
+    if (options.records) std::printf(" %14s", (std::string(in.name) + " prod/ref").c_str());
+  }
+  if (options.records) std::printf("\n");
+  while (list >> name) {
+    const std::string base = options.ludb + "/" + name;
+    const EcgMeasurements m = MeasureEcg(Canonicalise(ReadWfdbRecord(base).group));
+    const LudbReference ref = LudbReferenceIntervals(base);
+    ++records;
+    ++rhythms[m.rhythm];
+    if (options.records) std::printf("%-8s %-42s", name.c_str(), m.rhythm.c_str());
+    for (size_t k = 0; k < std::size(kIntervals); ++k) {
+      const std::optional<double> product = MeasurementField(m, kIntervals[k].field);
+      const std::optional<double> reference = ref.*(kIntervals[k].reference);
+      if (product && reference) {
+        diffs[k].values.push_back(*product - *reference);
+      } else if (product) {
+        ++diffs[k].product_only;
+      } else if (reference) {
+        ++diffs[k].reference_only;
+      } else {
+        ++diffs[k].neither;
+      }
+      char cell[40];
+      std::snprintf(cell, sizeof(cell), "%s/%s",
+                    product ? std::to_string(std::lround(*product)).c_str() : "-",
+                    reference ? std::to_string(std::lround(*reference)).c_str() : "-");
+      if (options.records) std::printf(" %14s", cell);
+    }
+    if (options.records) std::printf("\n");
+  }
+  std::printf("LUDB %s: %zu records, product - cardiologists' global reference (ms)\n",
+              options.ludb.c_str(), records);
+  std::printf("%-11s %5s %9s %7s %13s %7s  %s\n", "interval", "n", "mean", "SD", "IEC tolerance",
+              "result", "not compared (product only / reference only / neither)");
+  for (size_t k = 0; k < std::size(kIntervals); ++k) {
+    const Interval& in = kIntervals[k];
+    const std::vector<double>& v = diffs[k].values;
+    double mean = 0, sq = 0;
+    for (double d : v) mean += d;
+    mean /= v.empty() ? 1 : v.size();
+    for (double d : v) sq += (d - mean) * (d - mean);
+    const double sd = v.size() > 1 ? std::sqrt(sq / (v.size() - 1)) : 0.0;
+    char tolerance[32] = "-";
+    const char* result = "-";
+    if (in.mean_tolerance_ms > 0) {
+      std::snprintf(tolerance, sizeof(tolerance), "+-%.0f / %.0f", in.mean_tolerance_ms,
+                    in.sd_tolerance_ms);
+      result = !v.empty() && std::abs(mean) <= in.mean_tolerance_ms && sd <= in.sd_tolerance_ms
+                   ? "pass"
+                   : "FAIL";
+    }
+    std::printf("%-11s %5zu %9.1f %7.1f %13s %7s  %zu / %zu / %zu\n", in.name, v.size(), mean, sd,
+                tolerance, result, diffs[k].product_only, diffs[k].reference_only,
+                diffs[k].neither);
+  }
+  std::printf("rhythm found:");
+  for (const auto& [rhythm, count] : rhythms) std::printf("  %s: %zu;", rhythm.c_str(), count);
+  std::printf("\n");
+}
+
+// The product's field a device measurement corresponds to, by its name; empty if none.
+std::string FieldOfDeviceMeasurement(const Measurement& d) {
+  std::string n;
+  for (char c : d.name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto has = [&](const char* s) { return n.find(s) != std::string::npos; };
+  if (has("qtc")) return "qtc_bazett_ms";
+  if (has("heart rate") || has("ventricular rate")) return "heart_rate_bpm";
+  if (has("rr interval")) return "rr_ms";
+  if (has("pr interval") || has("pq interval")) return "pr_ms";
+  if (has("p duration")) return "p_ms";
+  if (has("qrs duration")) return "qrs_ms";
+  if (has("qt interval")) return "qt_ms";
+  if (has("qrs axis")) return "qrs_axis_deg";
+  if (has("p axis")) return "p_axis_deg";
+  if (has("t axis")) return "t_axis_deg";
+  return "";
+}
+
+void PrintDicom(const std::string& path) {
+  const EcgRecord record = dicom::DecodeEcgFile(path);
+  MeasureOptions options;
+  options.source_sample_rate_hz = record.rhythm.sample_rate_hz;
+  const EcgMeasurements m = MeasureEcg(Canonicalise(record.rhythm), options);
+  std::printf("\n%s (%s %s): device measurements beside the product's (rhythm: %s)\n", path.c_str(),
+              record.metadata.manufacturer.c_str(), record.metadata.model.c_str(),
+              m.rhythm.c_str());
+  std::printf("%-32s %10s %-6s %12s %9s\n", "device measurement", "device", "unit", "product",
+              "delta");
+  for (const Measurement& d : record.metadata.measurements) {
+    const std::string field = FieldOfDeviceMeasurement(d);
+    const std::optional<double> ours = field.empty() ? std::nullopt : MeasurementField(m, field);
+    std::printf("%-32s %10g %-6s %12s %9s\n", d.name.c_str(), d.value, d.unit.c_str(),
+                ours            ? std::to_string(std::lround(*ours)).c_str()
+                : field.empty() ? ""
+                                : "null",
+                ours ? std::to_string(std::lround(*ours - d.value)).c_str() : "");
+  }
+  if (record.metadata.measurements.empty()) std::printf("(the file carries none)\n");
+}
+
+void Setup(CLI::App& app) {
+  auto options = std::make_shared<MeasureEvalOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "measure-eval", "Compare the product's intervals with LUDB's cardiologists and devices");
+  cmd->add_option("--ludb", options->ludb, "LUDB folder (RECORDS, data/)")->required();
+  cmd->add_option("--dicom", options->dicom, "DICOM ECG with device measurements to compare");
+  cmd->add_flag("--records", options->records, "one line per record");
+  cmd->callback([options] {
+    PrintLudb(*options);
+    for (const std::string& path : options->dicom) PrintDicom(path);
+  });
+}
+
+}  // namespace
+
+ORTHANC_ECG_COMMAND("measure-eval", Setup);
+
+}  // namespace ecg::tools
