@@ -30,6 +30,8 @@ ECG_KEYS = [
     ("ECG_CHANGES_BATCH", ["ChangesBatch"]),
     ("ECG_MAX_RETRY_DELAY_SECONDS", ["MaxRetryDelaySeconds"]),
     ("ECG_POLL_INTERVAL_SECONDS", ["PollIntervalSeconds"]),
+    ("ECG_RECONCILE_ON_START", ["ReconcileOnStart"]),
+    ("ECG_RECONCILE_INTERVAL_HOURS", ["ReconcileIntervalHours"]),
     ("ECG_TRAINING_SCHEDULE", ["Training", "Schedule"]),
     ("ECG_TRAINING_WORKER", ["Training", "Worker"]),
     ("ECG_TRAINING_DEVICE", ["Training", "Device"]),
