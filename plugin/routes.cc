@@ -3,8 +3,11 @@
 #include "plugin/ecg_json.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/rest.h"
+#include "plugin/routes_reconcile.h"
 #include "plugin/routes_search.h"
 #include "plugin/routes_training.h"
+#include "plugin/web_assets.h"
+#include "waveform/signal_i16.h"
 
 namespace ecg::plugin {
 namespace {
@@ -27,6 +30,7 @@ RestAnswer HandleStatus(const RestRequest&) {
                  {"change_seq_read", stats.read_seq},
                  {"cursor", stats.cursor},
                  {"backfilling", stats.backfilling},
+                 {"database_recoveries", stats.recoveries},
                  {"last_error", stats.last_error.empty() ? json(nullptr) : json(stats.last_error)}};
   try {
     status["ecgs"] = Store().CountEcgs();
@@ -38,6 +42,7 @@ RestAnswer HandleStatus(const RestRequest&) {
     status["database"] = e.what();
   }
   status["search"] = SearchStatusJson(g_services);
+  status["reconciliation"] = ReconciliationStatusJson(g_services);
   return RestAnswer::Json(status);
 }
 
@@ -57,13 +62,14 @@ RestAnswer HandleEcg(const RestRequest& request) {
 
 RestAnswer HandleSignal(const RestRequest& request) {
   const std::string format = request.Query("format").value_or("json");
-  if (format != "json" && format != "csv") {
-    throw Error::InvalidArgument("query argument format must be json or csv");
+  if (format != "json" && format != "csv" && format != "i16") {
+    throw Error::InvalidArgument("query argument format must be json, csv or i16");
   }
   const EcgRow row = RequireEcg(Store(), request.groups.at(0));
   std::optional<EcgSignal> signal = Store().LoadSignal(row.ecg_key);
   if (!signal) throw Error::NotFound("the ECG of instance " + row.orthanc.instance + " is gone");
   if (format == "csv") return {200, SignalCsv(*signal), "text/csv"};
+  if (format == "i16") return {200, EncodeSignalI16(*signal), "application/octet-stream"};
   return RestAnswer::Json(SignalJson(*signal));
 }
 
@@ -98,6 +104,8 @@ void RegisterRoutes(PluginServices* services) {
   RegisterRouteTable(kRoutes);
   RegisterSearchRoutes(services);
   RegisterTrainingRoutes(services);
+  RegisterReconcileRoutes(services);
+  RegisterWebAssets();
 }
 
 EcgRow RequireEcg(EcgStore& store, const std::string& orthanc_instance_id) {

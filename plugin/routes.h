@@ -3,12 +3,14 @@
 //   GET  /ecg/status                                version, database, queue, counts, last error
 //   GET  /ecg/patients/{orthancPatientId}/ecgs      the patient's ECGs in time order
 //   GET  /ecg/ecgs/{orthancInstanceId}              one ECG's metadata
-//   GET  /ecg/ecgs/{orthancInstanceId}/signal       canonical signal, uV (?format=json|csv)
+//   GET  /ecg/ecgs/{orthancInstanceId}/signal       canonical signal, uV (?format=json|csv|i16,
+//                                                   i16: waveform/signal_i16.h, for drawing)
 //   GET  /ecg/errors                                ingest errors (?limit=1..1000&offset=N)
 //   POST /ecg/reindex                               re-ingest every instance Orthanc holds
 //
 // The search routes (similar, search, identity) are in plugin/routes_search.h, registered here.
 // The training routes (runs, models) are in plugin/routes_training.h, registered here too.
+// The clinician's page (/ecg/app/) and the Explorer button are plugin/web_assets.h's, also here.
 // RegisterRoutes() must be called once from OrthancPluginInitialize; `services` must outlive
 // Orthanc's REST server (it is released in OrthancPluginFinalize). Handlers are thread-safe:
 // they only call the store (thread-safe) and the ingester's thread-safe methods.

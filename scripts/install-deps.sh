@@ -12,6 +12,7 @@ packages=(
   orthanc orthanc-dev
   clang libclang-rt-14-dev
   curl procps python3
+  chromium
   docker-compose
 )
 missing=()

@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash scripts/install-deps.sh
 bash scripts/build.sh "$here/build"
+bash scripts/browser-deps.sh
 echo "== tests"
 ctest --test-dir "$here/build" --output-on-failure
 echo "== deployment: docker-compose.yml, docker/Dockerfile, the Debian package"

@@ -1,0 +1,138 @@
+// The clinician's page end to end: the plugin serves web/ from the .so under /ecg/app/ (entry page,
+// MIME types, 404), the compact signal (?format=i16) carries the same samples as the
+// JSON one, and, in Debian's headless Chromium driven by tests/browser/page.test.mjs, the page
+// draws a real ECG at true scale with its lists, compare and course views (screenshots in
+// build/browser-artifacts/). Real Orthanc, real PostgreSQL, synthetic ECGs with fixed seeds, a
+// tiny untrained model activated as the training worker would.
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "learning/model_dir.h"
+#include "learning/model_pack.h"
+#include "tests/plugin/plugin_fixture.h"
+#include "waveform/signal_i16.h"
+
+namespace ecg::testing {
+namespace {
+
+using nlohmann::json;
+
+class ClinicianPageTest : public PluginTest {
+ protected:
+  // patients x visits synthetic ECGs uploaded, waited for in the store; Orthanc's answers kept.
+  void UploadCohort(size_t patients, size_t visits, uint64_t seed) {
+    orthanc_ = StartOrthanc(EcgSection());
+    for (const DicomEcg& ecg : SyntheticDicomEcgs(patients, visits, seed)) {
+      uploaded_.push_back(Upload(orthanc_->http(), ecg));
+    }
+    ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == int64_t(uploaded_.size()); }))
+        << orthanc_->LogTail();
+  }
+
+  std::unique_ptr<OrthancServer> orthanc_;
+  std::vector<json> uploaded_;
+};
+
+TEST_F(ClinicianPageTest, ThePageIsServedFromThePluginWithItsTypesAndUnknownFilesAre404) {
+  orthanc_ = StartOrthanc(EcgSection());
+  HttpClient& http = orthanc_->http();
+  const HttpResponse index = http.Get("/ecg/app/index.html");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("app.js"), std::string::npos);
+  for (const std::string entry : {"/ecg/app", "/ecg/app/"}) {  // on to index.html (in a browser)
+    const HttpResponse answer = http.Get(entry);
+    EXPECT_EQ(answer.status, 200) << entry;
+    EXPECT_NE(answer.body.find("'index.html'+location.search"), std::string::npos) << entry;
+  }
+  const HttpResponse script = http.Get("/ecg/app/paper.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  std::ifstream source(SourcePath("web/paper.js"), std::ios::binary);
+  const std::string on_disk((std::istreambuf_iterator<char>(source)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_EQ(script.body, on_disk);  // byte for byte what web/ holds
+  EXPECT_EQ(http.Get("/ecg/app/style.css").content_type, "text/css; charset=utf-8");
+  const HttpResponse missing = http.Get("/ecg/app/no-such-file.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json::parse(missing.body)["code"], "NotFound");
+  EXPECT_EQ(http.Post("/ecg/app/app.js", "").status, 405);
+  // The Explorer button is in the script Orthanc Explorer loads from plugins.
+  const HttpResponse explorer = http.Get("/plugins/explorer.js");
+  EXPECT_EQ(explorer.status, 200);
+  EXPECT_NE(explorer.body.find("ecg-button-"), std::string::npos);
+}
+
+TEST_F(ClinicianPageTest, TheCompactSignalCarriesTheSameMicrovoltsAsTheJsonSignal) {
+  UploadCohort(1, 1, /*seed=*/61);
+  HttpClient& http = orthanc_->http();
+  const std::string path = "/ecg/ecgs/" + uploaded_[0]["ID"].get<std::string>() + "/signal";
+  const HttpResponse compact = http.Get(path + "?format=i16");
+  ASSERT_EQ(compact.status, 200) << compact.body;
+  EXPECT_EQ(compact.content_type, "application/octet-stream");
+  const json full = GetJson(http, path);
+  const EcgSignal signal = DecodeSignalI16(compact.body);
+  ASSERT_EQ(signal.samples_per_lead(), full["samples_per_lead"].get<size_t>());
+  EXPECT_EQ(signal.sample_rate_hz(), full["sample_rate_hz"].get<double>());
+  for (size_t lead = 0; lead < kLeadCount; ++lead) {
+    const json& samples = full["leads"][lead]["samples"];
+    for (size_t t = 0; t < signal.samples_per_lead(); t += 97) {
+      ASSERT_EQ(signal.data_uV()[lead * signal.samples_per_lead() + t], samples[t].get<float>())
+          << full["leads"][lead]["lead"] << " sample " << t;
+    }
+  }
+  EXPECT_LT(compact.body.size() * 3, http.Get(path).body.size());  // JSON is far larger
+  EXPECT_EQ(http.Get(path + "?format=xml").status, 400);
+}
+
+// Saves a tiny untrained model in the store and activates it (as the training worker would).
+int64_t ActivateTinyModel(EcgStore& store, const std::string& dir) {
+  store.Migrate();
+  torch::manual_seed(3);
+  learning::EcgModel model(learning::ModelConfig::Tiny());
+  learning::SaveModelDir(dir, model, json::object(), json::object());
+  const int64_t id = store.SaveModel("tiny-page", learning::PackModelDir(dir),
+                                     learning::ModelConfig::Tiny().ToJson().dump(), "{}");
+  store.ActivateModel(id);
+  return id;
+}
+
+TEST_F(ClinicianPageTest, ThePageDrawsAnEcgItsListsCompareAndCourseInHeadlessChromium) {
+  const std::string runner = SourcePath("tests/browser/node_modules/playwright-core/package.json");
+  if (!std::filesystem::exists("/usr/bin/chromium"))
+    GTEST_SKIP() << "Debian's chromium is not installed";
+  if (!std::filesystem::exists(runner)) {
+    GTEST_SKIP() << "playwright-core is not installed: run scripts/browser-deps.sh (npm ci)";
+  }
+  const int64_t model_id = ActivateTinyModel(Store(), dir_.File("model"));
+  UploadCohort(/*patients=*/3, /*visits=*/4, /*seed=*/62);
+  HttpClient& http = orthanc_->http();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const json search = GetJson(http, "/ecg/status")["search"];
+        return search["model_id"] == model_id && search["index_size"] == uploaded_.size() &&
+               search["embeddings_pending"] == 0;
+      },
+      std::chrono::seconds(120)))
+      << orthanc_->LogTail();
+
+  // Patient 0's last visit (it has three priors) against patient 1's last ECG.
+  const json& ecg = uploaded_[3];
+  const json& other = uploaded_[7];
+  const std::string out = BinaryPath("browser-artifacts");
+  const std::string command =
+      "node " + SourcePath("tests/browser/page.test.mjs") +
+      " --base http://127.0.0.1:" + std::to_string(orthanc_->http_port()) + " --ecg " +
+      ecg["ID"].get<std::string>() + " --other " + other["ID"].get<std::string>() + " --patient " +
+      ecg["ParentPatient"].get<std::string>() + " --out " + out + " --similar ready";
+  std::string output;
+  const int status = RunCommand(command, &output);
+  std::cout << output;
+  EXPECT_EQ(status, 0) << output << orthanc_->LogTail();
+  EXPECT_TRUE(std::filesystem::exists(out + "/ecg.png"));
+}
+
+}  // namespace
+}  // namespace ecg::testing
