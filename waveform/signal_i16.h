@@ -9,7 +9,7 @@
 //   offset 20  12 bytes lead status per lead in canonical order (waveform/lead.h: I, II, III,
 //                       aVR, aVL, aVF, V1-V6): 0 missing, 1 recorded, 2 derived (LeadStatus)
 //   offset 32  12 x n   int16 samples, lead-major in the same order: sample * scale = microvolts
-// Size: 32 + 24 n bytes (240,032 for 10 s at 500 Hz, against about 400 KB of JSON).
+// Size: 32 + 24 n bytes (120,032 for 10 s at 500 Hz, against 866,502 bytes of JSON, page_bench).
 //
 // Scale, honestly: canonical signals are whole microvolts, so the scale is 1 and the samples are
 // exact whenever every |sample| <= 32767 uV (32.8 mV, far beyond any ECG deflection). Otherwise

@@ -74,6 +74,7 @@ export const api = {
   patientEcgs: (patient) => json(`ecg/patients/${enc(patient)}/ecgs`, "the patient's ECGs"),
   // Orthanc's own REST API: the patient as Orthanc shows it.
   orthancPatient: (patient) => json(`patients/${enc(patient)}`, 'the patient in Orthanc'),
+  orthancPatientOfInstance: (instance) => json(`instances/${enc(instance)}/patient`, 'the patient in Orthanc'),
 };
 
 // The compact signal (?format=i16, waveform/signal_i16.h): a 32-byte header, then int16 samples

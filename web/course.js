@@ -102,7 +102,7 @@ function drawPlots(canvas, ecgs, tooltip) {
 }
 
 export async function courseView(root, patient) {
-  const header = el('header', { class: 'ecg-header' }, await patientLine(patient));
+  const header = el('header', { class: 'ecg-header' }, await patientLine(api.orthancPatient(patient)));
   root.replaceChildren(header, el('h1', { class: 'view-title' }, "The patient's course"), note('Loading the ECGs…'));
   let data;
   try {

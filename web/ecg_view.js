@@ -16,7 +16,8 @@ export async function ecgView(root, id) {
   const signalPromise = api.signal(id);
   const similarPromises = prefetchSimilar(id);
   const identityPromise = api.identity(id);
-  identityPromise.catch(() => {});
+  const patientPromise = api.orthancPatientOfInstance(id);
+  for (const p of [identityPromise, patientPromise]) p.catch(() => {});  // handled when used
   let ecg;
   try {
     ecg = await ecgPromise;
@@ -32,7 +33,7 @@ export async function ecgView(root, id) {
   const side = el('div', { class: 'side' });
   const similarHost = el('div', { class: 'similar-host' }, el('section', { class: 'panel' }, 'Loading similar ECGs…'));
   const compareLink = el('a', { class: 'button', href: viewUrl({ ecg: id, compare: 'previous' }) }, 'Compare with previous');
-  const headerPromise = ecgHeader(ecg);
+  const headerPromise = ecgHeader(ecg, patientPromise);
   const similarDone = similarPanel(similarHost, ecg, similarPromises);
   identityWarning(identity, ecg, identityPromise);
   const settings = loadSettings();

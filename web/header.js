@@ -4,10 +4,11 @@
 import { api } from './api.js';
 import { el, dateTime, viewUrl } from './format.js';
 
-export async function patientLine(orthancPatientId) {
+// orthancPatient: Orthanc's patient resource, or a promise of it.
+export async function patientLine(orthancPatient) {
   const box = el('div', { class: 'patient' });
   try {
-    const p = await api.orthancPatient(orthancPatientId);
+    const p = await orthancPatient;
     const t = p.MainDicomTags || {};
     box.append(el('span', { class: 'patient-name' }, t.PatientName || '(no name)'),
       el('span', { class: 'patient-id' }, `ID ${t.PatientID || '—'}`),
@@ -28,11 +29,12 @@ function filters(ecg) {
 }
 
 // The header of one ECG: patient, time, device, filters, and links to the patient's course.
-export async function ecgHeader(ecg) {
+// orthancPatient: a promise of Orthanc's patient resource, asked for early; else it is asked now.
+export async function ecgHeader(ecg, orthancPatient = api.orthancPatient(ecg.orthanc.patient)) {
   const derived = Object.entries(ecg.leads || {}).filter(([, s]) => s === 'derived').map(([l]) => l);
   const missing = Object.entries(ecg.leads || {}).filter(([, s]) => s === 'missing').map(([l]) => l);
   return el('header', { class: 'ecg-header' },
-    await patientLine(ecg.orthanc.patient),
+    await patientLine(orthancPatient),
     el('div', { class: 'ecg-facts' },
       el('span', {}, el('b', {}, 'Acquired '), dateTime(ecg.acquisition_time_ms), ecg.utc_offset_minutes == null ? ' (device clock)' : ' UTC'),
       el('span', {}, el('b', {}, 'Device '), [ecg.manufacturer, ecg.model].filter(Boolean).join(' ') || 'not stated'),
