@@ -1,8 +1,8 @@
 // The clinician's page in a real headless Chromium (Debian's /usr/bin/chromium) driven by
 // playwright-core, against a real Orthanc with the plugin and a real PostgreSQL started by
 // tests/plugin/clinician_page_test.cc, which passes:
-//   --base http://127.0.0.1:PORT  --ecg ID (an ECG with priors)  --other ID (an ECG of another
-//   patient)  --patient ID (the ECG's patient)  --out DIR (screenshots, results.json)
+//   --base http://127.0.0.1:PORT  --ecg ID (an ECG with priors)  --other ID (one of its priors)
+//    --patient ID (the ECG's patient)  --out DIR (screenshots, results.json)
 //   --similar ready|no-model (whether a model serves search)
 // Prints one line per check and "N passed, N failed"; exits 1 when any check failed.
 import { chromium } from 'playwright-core';
