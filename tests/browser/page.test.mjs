@@ -332,6 +332,23 @@ try {
       check('the button opens the patient\'s course', !!popup && /\/ecg\/app\/index\.html\?patient=/.test(popup.url()), popup ? popup.url() : 'no tab');
     }
     await page.context().close();
+    // The study, series and instance pages: a study opens the course, a series its first ECG.
+    const ecg = await (await fetch(`${args.base}/ecg/ecgs/${args.ecg}`)).json();
+    const expected = { study: [ecg.orthanc.study, `patient=${args.patient}`], series: [ecg.orthanc.series, `ecg=${args.ecg}`], instance: [ecg.orthanc.instance, `ecg=${args.ecg}`] };
+    for (const [level, [uuid, query]] of Object.entries(expected)) {
+      const p = await openPage();
+      await p.goto(`${args.base}/app/explorer.html#${level}?uuid=${uuid}`);
+      const button = await p.waitForSelector(`#ecg-button-${level}`, { timeout: 15000 }).then(() => true, () => false);
+      let url = 'no button';
+      if (button) {
+        await p.waitForTimeout(300);
+        const [tab] = await Promise.all([p.context().waitForEvent('page', { timeout: 10000 }).catch(() => null), p.click(`#ecg-button-${level}`)]);
+        if (tab) await tab.waitForLoadState('domcontentloaded').catch(() => {});
+        url = tab ? tab.url() : 'no tab';
+      }
+      check(`Orthanc Explorer's ${level} page: the ECG button opens ?${query.split('=')[0]}=`, url.endsWith(`/ecg/app/index.html?${query}`), url);
+      await p.context().close();
+    }
   }
 } catch (e) {
   check(`no exception in the test itself`, false, e.stack || String(e));
