@@ -137,6 +137,7 @@ IngestStats Ingester::Stats() const {
   stats.ingested = ingested_;
   stats.failed = failed_;
   stats.backfilling = backfilling_;
+  stats.recoveries = recoveries_;
   std::lock_guard<std::mutex> lock(mutex_);
   stats.database_ok = database_ok_;
   stats.database_error = database_error_;
@@ -176,7 +177,12 @@ void Ingester::ReaderIteration() {
     std::lock_guard<std::mutex> lock(mutex_);
     std::swap(reindex, reindex_requested_);
   }
-  if (reindex) Backfill(/*clear_errors=*/true);
+  if (reindex) {
+    reindex_unconfirmed_ = true;  // until a durable cursor covers its writes
+    reindex_seq_ = read_seq_;
+    Backfill(/*clear_errors=*/true);
+  }
+  QueueMissing();
   ReadNewChanges();
   try {
     SaveCursor(/*force=*/false);
@@ -192,12 +198,16 @@ bool Ingester::PrepareDatabase() {
   std::optional<int64_t> cursor;
   const bool ready = Retry("prepare the ECG store", [&] {
     store_->Migrate();
+    // The token first: a crash after this read erases it, so the cursor read next is never
+    // trusted beyond what that crash kept.
+    life_token_ = store_->ServerLifeToken();
     cursor = store_->LoadCursor();
   });
   if (!ready) return false;
   ready_ = true;
   if (cursor) {
     read_seq_ = saved_cursor_ = *cursor;
+    backfill_floor_ = 0;
     published_read_seq_ = *cursor;
     published_cursor_ = *cursor;
     spdlog::info("replaying Orthanc's change log after change {}", *cursor);
@@ -309,19 +319,64 @@ void Ingester::ApplyDeletions() {
 }
 
 void Ingester::SaveCursor(bool force) {
-  const int64_t watermark = queue_.Watermark(read_seq_);
-  if (watermark <= saved_cursor_ || watermark < backfill_floor_) return;
+  const int64_t watermark = std::max(queue_.Watermark(read_seq_), saved_cursor_);
+  // Writes whose worker finished before this point are covered by the flush below; a save with
+  // an unchanged watermark still confirms writes that no change covers (reindex, reconciliation).
+  const uint64_t written = ingested_;
+  if (watermark == saved_cursor_ && written == confirmed_writes_) return;
+  if (watermark < backfill_floor_) return;
   if (!force && Clock::now() - last_save_ < kCursorSavePeriod) return;
-  store_->SaveCursor(watermark);
+  if (!store_->SaveCursorIfServerLife(watermark, life_token_)) {
+    RecoverFromLostCommits();
+    return;
+  }
   saved_cursor_ = watermark;
+  confirmed_writes_ = written;
   published_cursor_ = watermark;
   last_save_ = Clock::now();
+  if (watermark >= reindex_seq_ && !backfilling_) reindex_unconfirmed_ = false;
+}
+
+void Ingester::RecoverFromLostCommits() {
+  ++recoveries_;
+  spdlog::warn(
+      "the ECG database restarted after a crash and may have lost its last unflushed ingest "
+      "commits: replaying Orthanc's change log from the last cursor it holds (saved cursor was {})",
+      saved_cursor_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    last_error_ = "the ECG database restarted after a crash; its last changes are being replayed";
+    if (reindex_unconfirmed_) reindex_requested_ = true;
+  }
+  prepared_ = false;  // the next reader turn reloads the token and the cursor
+}
+
+void Ingester::IngestMissing(std::vector<std::string> instance_ids) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (std::string& id : instance_ids) missing_.push_back(std::move(id));
+  wake_.notify_all();
+}
+
+void Ingester::QueueMissing() {
+  for (;;) {
+    std::string id;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (missing_.empty()) return;
+      id = std::move(missing_.front());
+      missing_.pop_front();
+    }
+    // Held below the current read position until written, like a backfill's tasks.
+    if (!queue_.Push({read_seq_, id, Clock::now(), false})) return;
+  }
 }
 
 void Ingester::WaitForWakeUp() {
   std::unique_lock<std::mutex> lock(mutex_);
   wake_.wait_for(lock, Ms(config_.poll_interval_s),
-                 [&] { return stopping_ || woken_ || reindex_requested_ || !deletions_.empty(); });
+                 [&] {
+    return stopping_ || woken_ || reindex_requested_ || !deletions_.empty() || !missing_.empty();
+  });
   woken_ = false;
   wake_.wait_until(lock, last_read_ + kMinReadGap, [&] { return stopping_.load(); });
 }
@@ -402,8 +457,9 @@ std::optional<OrthancIds> Ingester::ParentIds(const std::string& instance_id,
 bool Ingester::WriteBatch(const DecodedBatch& batch) {
   try {
     const bool stored = Retry("store ECGs", [&] {
-      // Not waiting for the flush: after a database crash the saved cursor, committed after these
-      // ECGs, is never ahead of them, and the change log is replayed from it.
+      // Not waiting for the flush: the cursor that covers these ECGs is saved only by a flushed
+      // commit in the same server life (SaveCursor), which flushes these too; a crash before it
+      // makes the reader replay them (RecoverFromLostCommits).
       store_->UpsertEcgs(batch.ecgs, CommitWait::kBeforeFlush);
       for (const IngestTask* task : batch.tasks) {
         if (task->clear_error) store_->ClearIngestError(task->instance_id);

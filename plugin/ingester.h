@@ -67,6 +67,7 @@ struct IngestStats {
   std::string database_error;  // the last error while the database is unavailable
   std::string last_error;      // the last ingest error or database error, empty if none
   bool backfilling = false;    // a backfill or reindex is enumerating instances
+  uint64_t recoveries = 0;     // database crashes detected since start (each replayed)
 };
 
 class Ingester {
@@ -86,6 +87,10 @@ class Ingester {
                           const void* dicom, size_t dicom_size);
   void OnDeleted(ResourceLevel level, const std::string& orthanc_id);
   void RequestReindex();
+  // Queues these instances for ingest (the reconciliation's "the store lacks them"): the reader
+  // pushes them after the changes already read, and the cursor stays below the read position
+  // until they are written.
+  void IngestMissing(std::vector<std::string> instance_ids);
 
   IngestStats Stats() const;
   // True once the store is migrated and the cursor loaded (routes answer 503 before).
@@ -104,7 +109,14 @@ class Ingester {
   void Backfill(bool clear_errors);
   void ReadNewChanges();
   void ApplyDeletions();
+  // Saves the cursor (the last change whose ECGs are written) in a flushed commit, which also
+  // makes the unflushed ingest commits before it durable, if the database lost no commit since
+  // the cursor was loaded; otherwise RecoverFromLostCommits().
   void SaveCursor(bool force);
+  // The database crashed since the last durable cursor: reload the token and the cursor and
+  // replay from there (and redo an unconfirmed reindex).
+  void RecoverFromLostCommits();
+  void QueueMissing();
   // After the threads are joined: the reader's state is then the caller's.
   void SaveFinalCursor();
   bool IsWaveform(const std::string& instance_id);
@@ -158,6 +170,10 @@ class Ingester {
   int64_t read_seq_ = 0;
   int64_t saved_cursor_ = -1;
   int64_t backfill_floor_ = 0;  // no cursor below this is saved (first backfill running)
+  std::string life_token_;      // the server's life token when the cursor was loaded
+  bool reindex_unconfirmed_ = false;  // a reindex's writes are not yet covered by a durable cursor
+  int64_t reindex_seq_ = 0;           // the read position when that reindex started
+  uint64_t confirmed_writes_ = 0;     // ingested_ at the last durable cursor save
   Clock::time_point last_save_;
   Clock::time_point last_read_;  // reader thread only
 
@@ -167,6 +183,7 @@ class Ingester {
   bool woken_ = false;
   bool reindex_requested_ = false;
   std::deque<Deletion> deletions_;
+  std::deque<std::string> missing_;  // instance IDs the reconciliation found missing
   std::string database_error_;
   std::string last_error_;
   bool database_ok_ = false;
@@ -177,6 +194,7 @@ class Ingester {
   std::atomic<bool> ready_{false};
   std::atomic<uint64_t> ingested_{0};
   std::atomic<uint64_t> failed_{0};
+  std::atomic<uint64_t> recoveries_{0};
   std::atomic<uint64_t> latency_sum_ms_{0};  // since the last PublishMetrics
   std::atomic<uint64_t> latency_count_{0};
 };

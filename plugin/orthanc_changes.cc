@@ -67,6 +67,10 @@ std::vector<std::string> ListInstances(size_t since, size_t limit) {
   return ids;
 }
 
+bool InstanceExists(const std::string& instance_id) {
+  return orthanc::RestGet("/instances/" + instance_id + "/metadata").has_value();
+}
+
 std::optional<std::string> InstanceSopClass(const std::string& instance_id) {
   return orthanc::RestGet("/instances/" + instance_id + "/metadata/SopClassUid");
 }

@@ -39,6 +39,8 @@ int64_t LastChangeSeq();
 // Orthanc IDs of instances from position `since` on (Orthanc's own order), at most limit.
 std::vector<std::string> ListInstances(size_t since, size_t limit);
 
+// Whether Orthanc still holds the instance.
+bool InstanceExists(const std::string& instance_id);
 // The SOP Class UID Orthanc recorded as the instance's metadata.
 std::optional<std::string> InstanceSopClass(const std::string& instance_id);
 // The instance's own ID and its parents' IDs.

@@ -142,11 +142,16 @@ std::optional<PluginConfig> ParsePluginConfig(const json& orthanc_configuration)
       ReadSeconds(section, "MaxRetryDelaySeconds", config.max_retry_delay_s, 0.1, 600);
   config.poll_interval_s =
       ReadSeconds(section, "PollIntervalSeconds", config.poll_interval_s, 0.05, 600);
+  config.reconcile_interval_h = ReadNumber<double>(section, "ReconcileIntervalHours",
+                                                   config.reconcile_interval_h, 0, 24 * 366,
+                                                   "a number of hours");
+  config.reconcile_on_start = ReadBool(section, "ReconcileOnStart", config.reconcile_on_start);
   config.training = ReadTraining(section);
 
   static const std::set<std::string> kKnown = {
       "Enable",       "ConnectionUri",        "DataDirectory",       "Threads", "QueueSize",
-      "ChangesBatch", "MaxRetryDelaySeconds", "PollIntervalSeconds", "Training"};
+      "ChangesBatch", "MaxRetryDelaySeconds", "PollIntervalSeconds", "Training",
+      "ReconcileIntervalHours", "ReconcileOnStart"};
   for (const auto& item : section.items()) {
     if (kKnown.count(item.key()) == 0) config.unknown_keys.push_back(item.key());
   }

@@ -59,6 +59,11 @@ struct PluginConfig {
   // Period of the change-log poll when no change notification arrives (a safety net; new
   // instances wake the reader at once).
   double poll_interval_s = 1.0;
+  // Hours between two reconciliations of the store with Orthanc's instances (plugin/reconciler.h);
+  // one also runs after every start and on POST /ecg/reconcile. 0: only those.
+  double reconcile_interval_h = 24;
+  // Reconcile after every start (once the store is migrated).
+  bool reconcile_on_start = true;
   // "Training" settings.
   TrainingSettings training;
   // Keys of the section this version does not know (reported as warnings, not errors).

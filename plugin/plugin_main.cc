@@ -31,17 +31,21 @@ ecg::plugin::StartWhenReady g_after_migration;
 void StartServices() {
   PluginServices* services = g_services.get();
   services->ingester->Start();
+  services->reconciler->Start();  // waits itself until the store is migrated
   g_after_migration.Start([services] { return services->ingester->ready(); },
                           [services] {
                             services->search->Start();
                             services->training->Start();
+                            services->measurer->Start();
                           });
 }
 
 void StopServices() {
   g_after_migration.Stop();  // after it, search and training are started or never will be
+  g_services->measurer->Stop();
   g_services->training->Stop();
   g_services->search->Stop();
+  g_services->reconciler->Stop();
   g_services->ingester->Stop();
 }
 
@@ -130,6 +134,11 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   options.acquire_timeout = std::chrono::milliseconds(10000);
   services->store = std::make_shared<ecg::EcgStore>(options);
   services->ingester = std::make_unique<Ingester>(config, services->store);
+  ecg::plugin::ReconcilerOptions reconcile;
+  reconcile.on_start = config.reconcile_on_start;
+  reconcile.interval = std::chrono::seconds(static_cast<int64_t>(config.reconcile_interval_h * 3600));
+  services->reconciler = std::make_unique<ecg::plugin::Reconciler>(reconcile, services->store,
+                                                                   services->ingester.get());
   ecg::plugin::SearchServiceOptions search;
   search.data_directory = config.data_directory;
   services->search = std::make_unique<ecg::plugin::SearchService>(search, services->store);
@@ -140,6 +149,8 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   ecg::plugin::SearchService* search_service = services->search.get();
   training.on_run_finished = [search_service] { search_service->CheckModelNow(); };
   services->training = std::make_unique<ecg::plugin::TrainingSupervisor>(training, services->store);
+  services->measurer = std::make_unique<ecg::plugin::MeasurementBacklog>(
+      ecg::plugin::MeasurementBacklogOptions{}, services->store);
   return services;
 }
 

@@ -7,9 +7,11 @@
 //                                                   i16: waveform/signal_i16.h, for drawing)
 //   GET  /ecg/errors                                ingest errors (?limit=1..1000&offset=N)
 //   POST /ecg/reindex                               re-ingest every instance Orthanc holds
+//   POST /ecg/reconcile                             reconcile the store with Orthanc now
 //
 // The search routes (similar, search, identity) are in plugin/routes_search.h, registered here.
 // The training routes (runs, models) are in plugin/routes_training.h, registered here too.
+// The measurement routes (compare, timeline) are in plugin/routes_measure.h, also registered here.
 // The clinician's page (/ecg/app/) and the Explorer button are plugin/web_assets.h's, also here.
 // RegisterRoutes() must be called once from OrthancPluginInitialize; `services` must outlive
 // Orthanc's REST server (it is released in OrthancPluginFinalize). Handlers are thread-safe:
@@ -19,7 +21,9 @@
 #include <memory>
 
 #include "plugin/ingester.h"
+#include "plugin/measurement_backlog.h"
 #include "plugin/plugin_config.h"
+#include "plugin/reconciler.h"
 #include "plugin/search_service.h"
 #include "plugin/training_supervisor.h"
 #include "storage/ecg_store.h"
@@ -30,8 +34,10 @@ struct PluginServices {
   PluginConfig config;
   std::shared_ptr<EcgStore> store;
   std::unique_ptr<Ingester> ingester;
+  std::unique_ptr<Reconciler> reconciler;        // plugin/routes_reconcile.h
   std::unique_ptr<SearchService> search;         // plugin/routes_search.h
   std::unique_ptr<TrainingSupervisor> training;  // plugin/routes_training.h
+  std::unique_ptr<MeasurementBacklog> measurer;  // plugin/routes_measure.h
 };
 
 void RegisterRoutes(PluginServices* services);

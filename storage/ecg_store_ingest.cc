@@ -1,9 +1,19 @@
-// EcgStore: ingest errors and the ingest cursor.
+// EcgStore: ingest errors, the ingest cursor and the server's life token.
 #include "storage/connection_pool.h"
 #include "storage/ecg_store.h"
 #include "storage/sql_values.h"
 
 namespace ecg {
+namespace {
+
+void UpsertCursor(pqxx::work& txn, int64_t change_seq, const std::string& name) {
+  txn.exec_params(
+      "INSERT INTO ingest_cursor (name, change_seq) VALUES ($1, $2) ON CONFLICT (name)"
+      " DO UPDATE SET change_seq = EXCLUDED.change_seq, updated_at = now()",
+      name, change_seq);
+}
+
+}  // namespace
 
 void EcgStore::RecordIngestError(const std::string& orthanc_instance_id,
                                  const std::string& reason) {
@@ -59,15 +69,34 @@ std::optional<int64_t> EcgStore::LoadCursor(const std::string& name) {
 }
 
 void EcgStore::SaveCursor(int64_t change_seq, const std::string& name) {
-  pool_->Run(
-      "save ingest cursor",
-      [&](pqxx::work& txn) {
-        txn.exec_params(
-            "INSERT INTO ingest_cursor (name, change_seq) VALUES ($1, $2) ON CONFLICT (name)"
-            " DO UPDATE SET change_seq = EXCLUDED.change_seq, updated_at = now()",
-            name, change_seq);
-      },
-      CommitWait::kBeforeFlush);
+  pool_->Run("save ingest cursor", [&](pqxx::work& txn) {
+    txn.exec("SET LOCAL synchronous_commit TO ON");
+    UpsertCursor(txn, change_seq, name);
+  });
+}
+
+std::string EcgStore::ServerLifeToken() {
+  std::string token;
+  pool_->Run("read the server's life token", [&](pqxx::work& txn) {
+    txn.exec("INSERT INTO server_life (id, token) VALUES (1, gen_random_uuid()::text)"
+             " ON CONFLICT (id) DO NOTHING");
+    token = txn.exec1("SELECT token FROM server_life WHERE id = 1")[0].as<std::string>();
+  });
+  return token;
+}
+
+bool EcgStore::SaveCursorIfServerLife(int64_t change_seq, const std::string& token,
+                                      const std::string& name) {
+  bool saved = false;
+  // Waits for the flush, whatever the server's or the role's default: that flush is what makes
+  // the earlier unflushed ingest commits durable.
+  pool_->Run("save ingest cursor", [&](pqxx::work& txn) {
+    txn.exec("SET LOCAL synchronous_commit TO ON");
+    const pqxx::result r = txn.exec("SELECT token FROM server_life WHERE id = 1");
+    saved = !r.empty() && r[0][0].as<std::string>() == token;
+    if (saved) UpsertCursor(txn, change_seq, name);
+  });
+  return saved;
 }
 
 }  // namespace ecg

@@ -156,6 +156,32 @@ void PostgresServer::Stop() {
   running_ = false;
 }
 
+void PostgresServer::CrashImmediate() {
+  RunAsPostgres(std::string(kBinDir) + "/pg_ctl -D data -m immediate -w -t 60 stop");
+  running_ = false;
+}
+
+void PostgresServer::KillAll() {
+  const pid_t postmaster = pid();
+  if (postmaster <= 0) return;
+  std::string output;
+  // The backends first (children of the postmaster), then the postmaster: nothing flushes.
+  RunCommand("pkill -KILL -P " + std::to_string(postmaster) + "; kill -KILL " +
+                 std::to_string(postmaster),
+             &output);
+  running_ = false;
+  // Wait until every process of the cluster is gone, or Start() finds its shared memory in use.
+  for (int i = 0; i < 200; ++i) {
+    if (RunCommand("pgrep -P " + std::to_string(postmaster) + " >/dev/null || kill -0 " +
+                       std::to_string(postmaster) + " 2>/dev/null",
+                   &output) != 0) {
+      break;
+    }
+    usleep(50 * 1000);
+  }
+  RunCommand("rm -f " + ShellQuote(directory_ + "/data/postmaster.pid"), &output);
+}
+
 void PostgresServer::Restart() {
   Stop();
   Start();

@@ -60,6 +60,11 @@ class PostgresServer {
   void Stop();
   void Start();
   void Restart();
+  // A crash: immediate shutdown (no checkpoint; unflushed WAL is lost, crash recovery at the next
+  // Start()).
+  void CrashImmediate();
+  // A harder crash: SIGKILL to the postmaster and every backend at once.
+  void KillAll();
 
   // Runs SQL through psql on DATABASE, returns its unaligned, tuples-only output (trailing
   // newline removed). Throws on error.
