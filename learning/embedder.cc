@@ -3,6 +3,7 @@
 #include "learning/dataset.h"
 #include "learning/device.h"
 #include "learning/model_dir.h"
+#include "learning/model_zero.h"
 
 namespace ecg::learning {
 
@@ -15,6 +16,12 @@ Embedder::Embedder(const std::string& model_dir, const EmbedderOptions& options)
 
 Embedder::Embedder(EcgModel model) : model_(std::move(model)), config_(model_->config()) {
   model_->eval();
+}
+
+Embedder Embedder::ModelZero() {
+  Embedder embedder;
+  embedder.config_ = ModelZeroInputConfig();
+  return embedder;
 }
 
 std::vector<float> Embedder::Embed(const EcgSignal& signal,
@@ -36,6 +43,7 @@ torch::Tensor Embedder::EmbedBatch(const std::vector<const EcgSignal*>& signals)
 }
 
 torch::Tensor Embedder::Run(const EcgBatch& batch) const {
+  if (is_model_zero()) return ModelZeroEmbed(batch.signals_mV, batch.peaks);
   const std::shared_ptr<EcgModelImpl>& model = model_.ptr();
   return model->Encode(model->Prepare(batch.signals_mV, batch.peaks)).embedding;
 }

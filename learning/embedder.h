@@ -1,4 +1,5 @@
-// Embedder: turns ECGs into embeddings with a trained model, on the CPU (the plugin's path).
+// Embedder: turns ECGs into embeddings with a trained model, or with model zero (the fixed
+// embedding of learning/model_zero.h, Embedder::ModelZero()), on the CPU (the plugin's path).
 //
 // Construction loads a model directory (learning/model_dir.h), puts the model in eval() mode and
 // sets LibTorch's intra-op CPU threads to options.cpu_threads (a process-wide setting: the plugin
@@ -32,6 +33,9 @@ class Embedder {
   Embedder(const std::string& model_dir, const EmbedderOptions& options = {});
   // Wraps an in-memory model (e.g. right after training); switches it to eval() mode.
   explicit Embedder(EcgModel model);
+  // Model zero: no weights; dimension() is kModelZeroDimension, config() its input settings.
+  static Embedder ModelZero();
+  bool is_model_zero() const { return model_.is_empty(); }
 
   int64_t dimension() const { return config_.embedding_dim; }
   const ModelConfig& config() const { return config_; }
@@ -43,9 +47,10 @@ class Embedder {
   torch::Tensor EmbedBatch(const std::vector<const EcgSignal*>& signals) const;
 
  private:
+  Embedder() = default;
   torch::Tensor Run(const EcgBatch& batch) const;
 
-  EcgModel model_{nullptr};
+  EcgModel model_{nullptr};  // empty: model zero
   ModelConfig config_;
 };
 

@@ -7,8 +7,8 @@
 #include <numeric>
 #include <random>
 
-#include "learning/beats.h"
 #include "learning/dataset.h"
+#include "learning/model_zero.h"
 #include "waveform/error.h"
 #include "waveform/random.h"
 
@@ -262,6 +262,25 @@ torch::Tensor HighPass(const torch::Tensor& x, double rate_hz, double cutoff_hz)
   return torch::fft::irfft(spectrum, n);
 }
 
+nlohmann::json NoLeadMetrics() {
+  return {{"lead_rmse_mv", nullptr}, {"lead_rmse_mv_per_lead", nullptr}, {"lead_pearson", nullptr}};
+}
+
+nlohmann::json DataSummaryJson(const std::vector<EvalEcg>& set, const EvalOptions& options) {
+  const auto n = static_cast<int64_t>(set.size());
+  Fingerprint f = FingerprintMetrics(torch::zeros({n, n}), set);  // counts only
+  size_t labelled = 0;
+  for (const EvalEcg& e : set) labelled += HasAnyClass(e) ? 1 : 0;
+  const ProbeSplit probe = SplitForProbe(set, options);
+  return {{"ecgs", set.size()},
+          {"patients", ByPatient(set).size()},
+          {"fingerprint_gallery", f.gallery},
+          {"fingerprint_probes", f.probes},
+          {"labelled_ecgs", labelled},
+          {"probe_train_ecgs", probe.train.size()},
+          {"probe_test_ecgs", probe.test.size()}};
+}
+
 }  // namespace
 
 std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths,
@@ -299,17 +318,31 @@ torch::Tensor MedianBeatEmbeddings(const std::vector<EvalEcg>& set) {
   ModelConfig config;  // only the window matters here: the whole 10 s at 500 Hz
   config.input_rate_hz = kBaselineRate_hz;
   std::vector<torch::Tensor> parts;
-  const int64_t factor = kModelSourceRate_hz / kBaselineRate_hz;
   for (size_t from = 0; from < set.size(); from += 64) {
     EcgBatch batch = PrepareRange(set, from, std::min(set.size(), from + 64), config);
-    auto x = F::avg_pool1d(batch.signals_mV, F::AvgPool1dFuncOptions(factor));
-    auto peaks =
-        torch::where(batch.peaks >= 0, torch::div(batch.peaks, factor, "floor"), batch.peaks);
-    parts.push_back(MedianBeats(x, peaks, kBaselineRate_hz).flatten(1));
+    parts.push_back(MedianBeats100Hz(batch.signals_mV, batch.peaks).flatten(1));
   }
   auto features = torch::cat(parts, 0);
   features = (features - features.mean(0)) / features.std(0).clamp_min(1e-6);
   return F::normalize(features, F::NormalizeFuncOptions().dim(1));
+}
+
+torch::Tensor ModelZeroEmbeddings(const std::vector<EvalEcg>& set, int64_t batch_size) {
+  const ModelConfig config = ModelZeroInputConfig();
+  std::vector<torch::Tensor> parts;
+  const auto step = static_cast<size_t>(std::max<int64_t>(1, batch_size));
+  for (size_t from = 0; from < set.size(); from += step) {
+    EcgBatch batch = PrepareRange(set, from, std::min(set.size(), from + step), config);
+    parts.push_back(ModelZeroEmbed(batch.signals_mV, batch.peaks));
+  }
+  return torch::cat(parts, 0);
+}
+
+nlohmann::json ModelZeroMetrics(const std::vector<EvalEcg>& set, const EvalOptions& options) {
+  nlohmann::json j =
+      RetrievalAndProbeMetrics(ModelZeroEmbeddings(set, options.batch_size), set, options);
+  j.update(NoLeadMetrics());
+  return j;
 }
 
 nlohmann::json RetrievalAndProbeMetrics(const torch::Tensor& embeddings,
@@ -373,10 +406,19 @@ nlohmann::json LeadMetrics(EcgModel& model, const std::vector<EvalEcg>& set, int
           {"lead_pearson", OrNull(Mean(pearsons))}};
 }
 
-nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
-                             const EvalOptions& options) {
+nlohmann::json EvaluateModelZero(const std::vector<EvalEcg>& set, const EvalOptions& options) {
   if (set.size() < 2) throw Error::InvalidArgument("evaluation needs at least 2 ECGs");
   nlohmann::json out;
+  out["model_zero"] = ModelZeroMetrics(set, options);
+  out["median_beat"] = RetrievalAndProbeMetrics(MedianBeatEmbeddings(set), set, options);
+  out["median_beat"].update(NoLeadMetrics());
+  out["data"] = DataSummaryJson(set, options);
+  return out;
+}
+
+nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
+                             const EvalOptions& options) {
+  nlohmann::json out = EvaluateModelZero(set, options);
   auto evaluate = [&](EcgModel& m) {
     nlohmann::json j = RetrievalAndProbeMetrics(EmbedAll(m, set, options.batch_size), set, options);
     j.update(LeadMetrics(m, set, options.batch_size));
@@ -390,21 +432,6 @@ nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
     random->encoder->beat_block()->CopyFrom(*model->encoder->beat_block());
   }
   out["random"] = evaluate(random);
-  out["median_beat"] = RetrievalAndProbeMetrics(MedianBeatEmbeddings(set), set, options);
-  out["median_beat"].update(
-      {{"lead_rmse_mv", nullptr}, {"lead_rmse_mv_per_lead", nullptr}, {"lead_pearson", nullptr}});
-  const auto n = static_cast<int64_t>(set.size());
-  Fingerprint f = FingerprintMetrics(torch::zeros({n, n}), set);  // counts only
-  size_t labelled = 0;
-  for (const EvalEcg& e : set) labelled += HasAnyClass(e) ? 1 : 0;
-  const ProbeSplit probe = SplitForProbe(set, options);
-  out["data"] = {{"ecgs", set.size()},
-                 {"patients", ByPatient(set).size()},
-                 {"fingerprint_gallery", f.gallery},
-                 {"fingerprint_probes", f.probes},
-                 {"labelled_ecgs", labelled},
-                 {"probe_train_ecgs", probe.train.size()},
-                 {"probe_test_ecgs", probe.test.size()}};
   return out;
 }
 

@@ -1,5 +1,7 @@
 // Evaluation protocol of the learning issue, comparing a trained model with a randomly initialised
-// encoder of the same shape and with the classic median-beat embedding.
+// encoder of the same shape, with model zero (learning/model_zero.h: the fixed embedding served
+// before any training) and with the classic median-beat embedding (z-scored over the evaluated
+// set itself, so it peeks at the set's statistics: a reference, not something a server can use).
 //
 // Metrics (all on the given set, which should hold patients the model was not trained on):
 //  - fingerprint_top1/top5: gallery = each patient's earliest ECG (all patients), probes = the
@@ -11,7 +13,8 @@
 //    sharing at least one PTB-XL diagnostic superclass with it.
 //  - lead_rmse_mv (mean over the leads that are not decoder inputs: the 11 other than I by
 //    default), lead_rmse_mv_per_lead, lead_pearson: the lead decoder's prediction vs the recorded
-//    leads at the model rate, both high-passed at 0.5 Hz (zero-phase, FFT). null for median_beat.
+//    leads at the model rate, both high-passed at 0.5 Hz (zero-phase, FFT). null for model_zero and
+//    median_beat.
 //  - linear_auc {"1","10","100"}: logistic regression per superclass (NORM, MI, STTC, CD, HYP) on
 //    standardised embeddings, trained on 1/10/100% of the labelled ECGs of a patient-disjoint 70%
 //    part, macro AUC on the other 30% (1% and 10% averaged over several draws).
@@ -62,6 +65,11 @@ std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths,
 torch::Tensor EmbedAll(EcgModel& model, const std::vector<EvalEcg>& set, int64_t batch_size);
 // [N, 12 * beat samples at 100 Hz]: median beats, z-scored per feature over the set, normalised.
 torch::Tensor MedianBeatEmbeddings(const std::vector<EvalEcg>& set);
+// [N, kModelZeroDimension]: model zero's embeddings (learning/model_zero.h), no statistics of the
+// set involved.
+torch::Tensor ModelZeroEmbeddings(const std::vector<EvalEcg>& set, int64_t batch_size);
+// Model zero's metrics (RetrievalAndProbeMetrics; its lead keys are null: it reconstructs no lead).
+nlohmann::json ModelZeroMetrics(const std::vector<EvalEcg>& set, const EvalOptions& options);
 
 // {"fingerprint_top1", ...} for one embedding matrix (the lead keys are left out).
 nlohmann::json RetrievalAndProbeMetrics(const torch::Tensor& embeddings,
@@ -70,7 +78,9 @@ nlohmann::json RetrievalAndProbeMetrics(const torch::Tensor& embeddings,
 // {"lead_rmse_mv", "lead_rmse_mv_per_lead", "lead_pearson"} for a model's lead decoder.
 nlohmann::json LeadMetrics(EcgModel& model, const std::vector<EvalEcg>& set, int64_t batch_size);
 
-// {"model": {...}, "random": {...}, "median_beat": {...}, "data": {...}}
+// {"model_zero": {...}, "median_beat": {...}, "data": {...}}
+nlohmann::json EvaluateModelZero(const std::vector<EvalEcg>& set, const EvalOptions& options = {});
+// {"model": {...}, "random": {...}, "model_zero": {...}, "median_beat": {...}, "data": {...}}
 nlohmann::json EvaluateModel(EcgModel& model, const std::vector<EvalEcg>& set,
                              const EvalOptions& options = {});
 

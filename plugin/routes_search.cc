@@ -22,8 +22,8 @@ std::shared_ptr<const ServedModel> RequireModel() {
   std::shared_ptr<const ServedModel> served = g_services->search->Current();
   if (!served) {
     throw Error::Unavailable(
-        "similar-ECG search is not available yet: no trained model is active (train one with "
-        "POST /ecg/training/run or `orthanc-ecg train`); see GET /ecg/status");
+        "similar-ECG search is not available yet: no model is served yet (model zero, which needs "
+        "no training, is registered and loaded when the plugin starts); see GET /ecg/status");
   }
   return served;
 }
@@ -40,7 +40,10 @@ json NeighbourJson(const SimilarEcg& found) {
 json SimilarJson(const ServedModel& served, const std::vector<SimilarEcg>& found) {
   json list = json::array();
   for (const SimilarEcg& ecg : found) list.push_back(NeighbourJson(ecg));
-  return {{"model_id", served.model_id}, {"similar", list}};
+  return {{"model_id", served.model_id},
+          {"model_name", served.name},
+          {"model_kind", served.kind},
+          {"similar", list}};
 }
 
 RestAnswer HandleSimilar(const RestRequest& request) {
@@ -111,6 +114,7 @@ json SearchStatusJson(PluginServices* services) {
   json out = {{"state", status.state},
               {"model_id", Optional(status.model_id)},
               {"model_name", status.model_id ? json(status.model_name) : json(nullptr)},
+              {"model_kind", status.model_id ? json(status.model_kind) : json(nullptr)},
               {"index_size", status.index_size},
               {"index_kind", status.approximate ? "approximate" : "exact"},
               {"embeddings_pending", nullptr},

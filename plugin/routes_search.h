@@ -4,11 +4,13 @@
 //   POST /ecg/search              (body: a DICOM ECG)              the same for an unstored ECG
 //   GET  /ecg/ecgs/{orthancInstanceId}/identity                    wrong-patient check
 //
-// Each answers 503 with a message while no trained model is served, 400 for a bad argument
+// Each answers 503 with a message while no model is served (only until model zero is loaded at
+// start, plugin/search_service.h), 400 for a bad argument
 // (plugin/search_params.h), 404 for an unknown ECG, 413 for a body over kMaxSearchBodyBytes and
-// 422 with the decoder's message for a body that is not a DICOM ECG. Answers carry the model id
-// they were computed with. SearchStatusJson is the "search" part of GET /ecg/status.
-// Handlers are thread-safe (plugin/search_query.h); `services` must outlive Orthanc's REST server.
+// 422 with the decoder's message for a body that is not a DICOM ECG. Answers carry the model id,
+// name and kind ("learned" or "zero") they were computed with. SearchStatusJson is the "search"
+// part of GET /ecg/status. Handlers are thread-safe (plugin/search_query.h); `services` must
+// outlive Orthanc's REST server.
 #pragma once
 
 #include <cstddef>

@@ -43,6 +43,7 @@ json RunJson(const TrainingRun& run) {
 json ModelJson(const ModelInfo& model) {
   return {{"model_id", model.model_id},
           {"name", model.name},
+          {"kind", model.kind},
           {"active", model.active},
           {"size_bytes", model.size_bytes},
           {"created_at_ms", model.created_at_ms},

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "learning/model_pack.h"
+#include "learning/model_zero.h"
 #include "waveform/error.h"
 
 namespace ecg::plugin {
@@ -116,9 +117,13 @@ std::shared_ptr<ServedModel> LoadServedModel(EcgStore& store, const ModelInfo& i
   auto served = std::make_shared<ServedModel>();
   served->model_id = info.model_id;
   served->name = info.name;
+  served->kind = info.kind;
   served->index_path = data_directory + "/index-" + id + ".faiss";
   std::filesystem::create_directories(data_directory + "/models");
-  served->embedder = LoadEmbedder(store, info.model_id, data_directory + "/models/" + id);
+  served->embedder =
+      info.kind == learning::kModelZeroKind
+          ? std::make_shared<const learning::Embedder>(learning::Embedder::ModelZero())
+          : LoadEmbedder(store, info.model_id, data_directory + "/models/" + id);
   served->index = OpenIndex(store, info.model_id, static_cast<int>(served->embedder->dimension()),
                             served->index_path);
   return served;

@@ -1,6 +1,8 @@
 // ServedModel: what the plugin searches with, one trained model and its index, swapped as a unit.
 //
 // LoadServedModel(store, info, data_directory) makes a model of the store ready to serve:
+//   0. model zero (kind "zero", learning/model_zero.h) has no bytes: its Embedder is
+//      Embedder::ModelZero() and steps 1-2 are skipped;
 //   1. the model pack (learning/model_pack.h) is unpacked into DATA/models/<model_id>, unless a
 //      loadable directory is already there (a damaged one is unpacked again);
 //   2. an Embedder loads it on the CPU with one LibTorch thread (the plugin must not starve
@@ -37,6 +39,7 @@ constexpr int64_t kUnknownAcquisition_s = std::numeric_limits<int64_t>::max();
 struct ServedModel {
   int64_t model_id = 0;
   std::string name;
+  std::string kind;        // ModelInfo::kind: "learned" or "zero"
   std::string index_path;  // DATA/index-<model_id>.faiss
   std::shared_ptr<const learning::Embedder> embedder;
   std::shared_ptr<SimilarityIndex> index;

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "learning/model_zero.h"
 #include "plugin/embedding_backlog.h"
 #include "plugin/thread_name.h"
 #include "plugin/thread_priority.h"
@@ -52,7 +53,7 @@ SearchService::~SearchService() {
 void SearchService::Start() {
   if (thread_.joinable()) return;
   stopping_ = false;
-  SetState("no trained model");
+  SetState("no model");
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -86,6 +87,7 @@ SearchStatus SearchService::Status() const {
   if (current_) {
     status.model_id = current_->model_id;
     status.model_name = current_->name;
+    status.model_kind = current_->kind;
     status.index_size = current_->index->size();
     status.approximate = current_->index->approximate();
   }
@@ -139,7 +141,13 @@ void SearchService::Iteration() {
 }
 
 void SearchService::FollowActiveModel() {
-  const std::optional<ModelInfo> active = store_->ActiveModel();
+  std::optional<ModelInfo> active = store_->ActiveModel();
+  if (!active) {
+    const int64_t zero =
+        store_->EnsureModelZero(learning::kModelZeroName, learning::ModelZeroDescription().dump());
+    spdlog::info("search: no active model; model zero (model {}) registered", zero);
+    active = store_->ActiveModel();
+  }
   const std::shared_ptr<const ServedModel> current = Current();
   if (active && current && active->model_id == current->model_id) return;
   if (!active) {
@@ -148,7 +156,7 @@ void SearchService::FollowActiveModel() {
     backlog_.reset();
     std::lock_guard<std::mutex> lock(mutex_);
     current_.reset();
-    status_.state = "no trained model";
+    status_.state = "no model";
     return;
   }
   SwitchTo(*active);

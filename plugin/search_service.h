@@ -4,10 +4,12 @@
 // below the ingest workers (nice 19 too), so that Orthanc and the ingest path win the cores and
 // the embedder catches up after a burst:
 //   - every options.model_check_interval_s (or at once after CheckModelNow()) it reads
-//     EcgStore::ActiveModel(); when the active id differs from the served one it loads the new
-//     model and its index (plugin/search_model.h), embeds the ECGs that have no embedding for it
-//     yet, and only then swaps model and index together: requests are served by the old pair
-//     until that moment, never by a mix;
+//     EcgStore::ActiveModel(); when no model is active (a fresh installation) it registers and
+//     activates model zero (EcgStore::EnsureModelZero, learning/model_zero.h), so search works
+//     from the first ECG, before any training; when the active id differs from the served one it
+//     loads the new model and its index (plugin/search_model.h), embeds the ECGs that have no
+//     embedding for it yet, and only then swaps model and index together: requests are served by
+//     the old pair until that moment, never by a mix;
 //   - in between it embeds new ECGs (plugin/embedding_backlog.h) batch after batch, polling the
 //     store every options.poll_interval_s when nothing is pending (stretched to 10x the poll's
 //     own duration, at most 1 s); a poll reads only the keys above the last one checked, so its
@@ -59,9 +61,10 @@ struct SearchServiceOptions {
 };
 
 struct SearchStatus {
-  std::string state;  // "no trained model", "loading model N", "ready", "stopped"
+  std::string state;  // "no model", "loading model N", "ready", "stopped"
   std::optional<int64_t> model_id;
   std::string model_name;
+  std::string model_kind;  // "learned" or "zero"
   size_t index_size = 0;
   bool approximate = false;
   size_t embedding_failures = 0;  // ECGs skipped because they cannot be embedded

@@ -13,14 +13,14 @@ constexpr int64_t kActivationLockKey = 0x4543474d4f44454c;  // "ECGMODEL"
 const std::string& ModelColumns() {
   static const std::string columns =
       "model_id, name, config_json::text, metrics_json::text, octet_length(bytes), " +
-      sql::TimestampToMillis("created_at") + ", active FROM models";
+      sql::TimestampToMillis("created_at") + ", active, kind FROM models";
   return columns;
 }
 
 ModelInfo ReadModel(const pqxx::row& r) {
   return {r[0].as<int64_t>(),     r[1].as<std::string>(), r[2].as<std::string>(),
           r[3].as<std::string>(), r[4].as<int64_t>(),     r[5].as<int64_t>(),
-          r[6].as<bool>()};
+          r[6].as<bool>(),        r[7].as<std::string>()};
 }
 
 }  // namespace
@@ -77,6 +77,22 @@ void EcgStore::ActivateModel(int64_t model_id) {
     txn.exec_params("UPDATE models SET active = false WHERE active AND model_id <> $1", model_id);
     txn.exec_params("UPDATE models SET active = true WHERE model_id = $1", model_id);
   });
+}
+
+int64_t EcgStore::EnsureModelZero(const std::string& name, const std::string& config_json) {
+  int64_t model_id = 0;
+  pool_->Run("ensure model zero", [&](pqxx::work& txn) {
+    txn.exec_params("SELECT pg_advisory_xact_lock($1)", kActivationLockKey);
+    txn.exec_params(
+        "INSERT INTO models (name, bytes, config_json, kind) VALUES ($1, ''::bytea, $2::jsonb,"
+        " 'zero') ON CONFLICT DO NOTHING",
+        name, config_json);
+    model_id = txn.exec1("SELECT model_id FROM models WHERE kind = 'zero'")[0].as<int64_t>();
+    if (txn.exec("SELECT 1 FROM models WHERE active").empty()) {
+      txn.exec_params("UPDATE models SET active = true WHERE model_id = $1", model_id);
+    }
+  });
+  return model_id;
 }
 
 std::vector<ModelInfo> EcgStore::ListModels() {

@@ -2,8 +2,10 @@
 //                   heldout] [--heldout-fraction F] [--split-seed N] [--no-probe]
 //                   [--export-archive FILE]
 //
-// Evaluates a model (learning/evaluation.h) against a random encoder of the same shape and the
-// median-beat baseline, and prints one JSON object {"model", "random", "median_beat", "data"}.
+// Evaluates a model (learning/evaluation.h) against a random encoder of the same shape, model zero
+// (learning/model_zero.h) and the median-beat baseline, and prints one JSON object {"model",
+// "random", "model_zero", "median_beat", "data"}; `--model zero` evaluates model zero alone
+// ({"model_zero", "median_beat", "data"}).
 // PATH is an EcgArchive file or a folder of them (*.ecgarch), a PTB-XL folder (holding
 // ptbxl_database.csv: its 100 Hz WFDB records that are present), or a folder of DICOM ECGs
 // (*.dcm, searched recursively). --metadata names a ptbxl_database.csv (scp_statements.csv beside
@@ -21,13 +23,14 @@
 #include <iostream>
 #include <memory>
 
-#include "waveform/random.h"
 #include "learning/dataset.h"
 #include "learning/device.h"
 #include "learning/evaluation.h"
 #include "learning/model_dir.h"
+#include "learning/model_zero.h"
 #include "tools/command.h"
 #include "waveform/canonical.h"
+#include "waveform/random.h"
 #ifndef ORTHANC_ECG_LEARNING_ONLY
 #include "waveform/dicom/decoder.h"
 #endif
@@ -165,10 +168,15 @@ void RunEval(const EvalCommandOptions& o) {
   const std::vector<EvalEcg> set = LoadData(o);
   if (!o.export_archive.empty()) return ExportArchive(set, o.export_archive);
   if (o.model.empty()) throw Error::InvalidArgument("--model is required unless --export-archive");
-  learning::LoadedModel loaded = learning::LoadModelDir(o.model);
   learning::EvalOptions options;
   options.linear_probe = o.probe;
-  const nlohmann::json result = learning::EvaluateModel(loaded.model, set, options);
+  nlohmann::json result;
+  if (o.model == learning::kModelZeroKind) {
+    result = learning::EvaluateModelZero(set, options);
+  } else {
+    learning::LoadedModel loaded = learning::LoadModelDir(o.model);
+    result = learning::EvaluateModel(loaded.model, set, options);
+  }
   std::cout << result.dump(o.json ? -1 : 2) << std::endl;
 }
 
@@ -176,7 +184,7 @@ void Setup(CLI::App& app) {
   auto options = std::make_shared<EvalCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "eval", "Evaluate a model against a random encoder and the median-beat baseline");
-  cmd->add_option("--model", options->model, "model directory");
+  cmd->add_option("--model", options->model, "model directory, or 'zero' for model zero alone");
   cmd->add_option("--data", options->data, "archive(s), PTB-XL folder or folder of DICOM ECGs")
       ->required();
   cmd->add_option("--metadata", options->metadata, "ptbxl_database.csv for WFDB records");

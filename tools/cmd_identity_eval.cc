@@ -2,10 +2,12 @@
 //                            [--seed N] [--population-k K] [--threads N]
 //
 // Measures the identity check's power to catch misfiled ECGs (tools/identity_eval.h) with the
-// embeddings of a model (when --model is given) and with the median-beat baseline
-// (learning/evaluation.h), on the ECGs of archive files (*.ecgarch; a PTB-XL folder becomes one
-// with `orthanc-ecg eval --data PTBXL --export-archive FILE`). Prints one JSON object:
-//   {"model": {...} | null, "median_beat": {...}, "data": {...}, "options": {...}}
+// embeddings of a model (when --model is given), of model zero (learning/model_zero.h) and of the
+// median-beat baseline (learning/evaluation.h), on the ECGs of archive files (*.ecgarch; a PTB-XL
+// folder becomes one with `orthanc-ecg eval --data PTBXL --export-archive FILE`). Prints one JSON
+// object:
+//   {"model": {...} | null, "model_zero": {...}, "median_beat": {...}, "data": {...},
+//    "options": {...}}
 // each result holding pooled_auc, mean_draw_auc, flag_sensitivity, flag_false_alarms, positives,
 // negatives.
 #include <iostream>
@@ -71,6 +73,7 @@ void RunIdentityEval(const IdentityEvalCommandOptions& o) {
     learning::LoadedModel loaded = learning::LoadModelDir(o.model);
     out["model"] = ResultJson(learning::EmbedAll(loaded.model, set, 64), keys, o.misfiling);
   }
+  out["model_zero"] = ResultJson(learning::ModelZeroEmbeddings(set, 64), keys, o.misfiling);
   out["median_beat"] = ResultJson(learning::MedianBeatEmbeddings(set), keys, o.misfiling);
   std::cout << out.dump(2) << std::endl;
 }

@@ -22,6 +22,8 @@ constexpr GateMetric kGateMetrics[] = {
     {"lead_rmse_mv", false},
 };
 
+constexpr const char* kRemovedKeys[] = {"top1_tolerance", "recall_tolerance", "rmse_tolerance"};
+
 std::optional<double> Number(const json& metrics, const char* key) {
   if (!metrics.is_object() || !metrics.contains(key) || !metrics[key].is_number()) {
     return std::nullopt;
@@ -35,30 +37,28 @@ std::string Format(double value) {
   return text;
 }
 
-void Append(std::string* reason, const std::string& sentence) {
-  *reason += (reason->empty() ? "" : "; ") + sentence;
+void Append(std::string* reason, const std::string& clause) {
+  *reason += (reason->empty() ? "" : "; ") + clause;
 }
 
-double ReadTolerance(const json& json, const char* key, double fallback) {
+double ReadMargin(const json& json, const char* key, double fallback) {
   if (!json.contains(key)) return fallback;
-  if (!json[key].is_number()) {
-    throw Error::InvalidArgument(std::string("gate.") + key + " must be a number");
+  if (!json[key].is_number() || json[key].get<double>() < 0) {
+    throw Error::InvalidArgument(std::string("gate.") + key + " must be a number >= 0");
   }
   return json[key].get<double>();
 }
 
-// Whether `candidate` is acceptable against `reference`, given the allowed slack in the
-// metric's own terms (absolute for scores, relative for RMSE).
-bool WithinSlack(const GateMetric& metric, double candidate, double reference, double slack) {
-  if (metric.higher_is_better) return candidate >= reference - slack;
-  return candidate <= reference * (1.0 + slack);
+double MarginFor(const GateMetric& metric, const GateOptions& options) {
+  const std::string key = metric.key;
+  if (key == "fingerprint_top1") return options.top1_margin;
+  if (key == "same_patient_recall10") return options.recall_margin;
+  return options.rmse_margin;
 }
 
-double SlackFor(const GateMetric& metric, const GateOptions& options) {
-  const std::string key = metric.key;
-  if (key == "fingerprint_top1") return options.top1_tolerance;
-  if (key == "same_patient_recall10") return options.recall_tolerance;
-  return options.rmse_tolerance;
+// The value the candidate must reach (or, for RMSE, stay at or below) not to be worse.
+double Bar(const GateMetric& metric, double reference, double margin) {
+  return metric.higher_is_better ? reference + margin : reference * (1.0 - margin);
 }
 
 }  // namespace
@@ -67,76 +67,82 @@ GateOptions GateOptions::FromJson(const json& json) {
   if (!json.is_object()) throw Error::InvalidArgument("gate must be a JSON object");
   GateOptions o;
   for (const auto& item : json.items()) {
+    for (const char* removed : kRemovedKeys) {
+      if (item.key() == removed) {
+        throw Error::InvalidArgument(
+            "gate." + item.key() +
+            " was removed: a trained model must beat the active model (or model zero) to be "
+            "promoted; use the *_margin keys (>= 0) to demand more");
+      }
+    }
     if (!o.ToJson().contains(item.key())) {
       throw Error::InvalidArgument("unknown key 'gate." + item.key() + "'");
     }
   }
-  o.top1_tolerance = ReadTolerance(json, "top1_tolerance", o.top1_tolerance);
-  o.recall_tolerance = ReadTolerance(json, "recall_tolerance", o.recall_tolerance);
-  o.rmse_tolerance = ReadTolerance(json, "rmse_tolerance", o.rmse_tolerance);
+  o.top1_margin = ReadMargin(json, "top1_margin", o.top1_margin);
+  o.recall_margin = ReadMargin(json, "recall_margin", o.recall_margin);
+  o.rmse_margin = ReadMargin(json, "rmse_margin", o.rmse_margin);
+  if (json.contains("force_promotion")) {
+    if (!json["force_promotion"].is_boolean()) {
+      throw Error::InvalidArgument("gate.force_promotion must be true or false");
+    }
+    o.force_promotion = json["force_promotion"].get<bool>();
+  }
   return o;
 }
 
 json GateOptions::ToJson() const {
-  return {{"top1_tolerance", top1_tolerance},
-          {"recall_tolerance", recall_tolerance},
-          {"rmse_tolerance", rmse_tolerance}};
+  return {{"top1_margin", top1_margin},
+          {"recall_margin", recall_margin},
+          {"rmse_margin", rmse_margin},
+          {"force_promotion", force_promotion}};
 }
 
-GateDecision CompareWithActive(const json& candidate, const json& active,
-                               const GateOptions& options) {
-  GateDecision decision{true, ""};
+GateDecision CompareWithReference(const json& candidate, const json& reference,
+                                  const std::string& reference_name, const GateOptions& options) {
+  bool not_worse = true;
+  bool better_somewhere = false;
   size_t compared = 0;
+  std::string clauses;
   for (const GateMetric& metric : kGateMetrics) {
     const std::optional<double> ours = Number(candidate, metric.key);
-    const std::optional<double> theirs = Number(active, metric.key);
-    if (!theirs) continue;
+    const std::optional<double> theirs = Number(reference, metric.key);
+    if (!theirs) {
+      if (ours) {
+        Append(&clauses, std::string(metric.key) + " " + Format(*ours) +
+                             " (the reference has none: not compared)");
+      }
+      continue;
+    }
     if (!ours) {
-      decision.promote = false;
-      Append(&decision.reason,
-             std::string(metric.key) + " could not be measured for the new model");
+      not_worse = false;
+      Append(&clauses, std::string(metric.key) + " could not be measured for the new model");
       continue;
     }
     ++compared;
-    const double slack = SlackFor(metric, options);
-    const bool ok = WithinSlack(metric, *ours, *theirs, slack);
-    decision.promote = decision.promote && ok;
-    Append(&decision.reason, std::string(metric.key) + " " + Format(*ours) + " vs active " +
-                                 Format(*theirs) + (ok ? " (ok," : " (worse beyond") +
-                                 " tolerance " + Format(slack) + ")");
-  }
-  if (compared == 0) {
-    decision.promote = false;
-    Append(&decision.reason, "no gate metric could be compared on the held-out patients");
-  }
-  decision.reason = (decision.promote ? "promoted: " : "not promoted: ") + decision.reason;
-  return decision;
-}
-
-GateDecision CompareWithRandom(const json& candidate, const json& random,
-                               const GateOptions& options) {
-  bool not_worse = true;
-  bool better_somewhere = false;
-  std::string reason;
-  for (const GateMetric& metric : kGateMetrics) {
-    const std::optional<double> ours = Number(candidate, metric.key);
-    const std::optional<double> theirs = Number(random, metric.key);
-    if (!ours || !theirs) continue;
-    const bool ok = WithinSlack(metric, *ours, *theirs, SlackFor(metric, options));
-    const bool better = metric.higher_is_better ? *ours > *theirs : *ours < *theirs;
+    const double margin = MarginFor(metric, options);
+    const double bar = Bar(metric, *theirs, margin);
+    const bool ok = metric.higher_is_better ? *ours >= bar : *ours <= bar;
+    const bool better = metric.higher_is_better ? *ours > bar : *ours < bar;
     not_worse = not_worse && ok;
     better_somewhere = better_somewhere || better;
-    Append(&reason, std::string(metric.key) + " " + Format(*ours) + " vs random " +
-                        Format(*theirs) +
-                        (better ? " (better)"
-                         : ok   ? " (within tolerance)"
-                                : " (worse)"));
+    Append(&clauses, std::string(metric.key) + " " + Format(*ours) + " vs " + Format(*theirs) +
+                         (better ? " (better"
+                          : ok   ? " (equal"
+                                 : " (worse") +
+                         (margin > 0 ? ", margin " + Format(margin) + ")" : ")"));
   }
+  const bool beats = compared > 0 && not_worse && better_somewhere;
+  if (compared == 0) Append(&clauses, "no gate metric could be compared on the held-out patients");
   GateDecision decision;
-  decision.promote = not_worse && better_somewhere;
-  if (reason.empty()) reason = "no gate metric could be measured on the held-out patients";
+  decision.promote = beats || options.force_promotion;
+  const std::string verdict =
+      beats ? "beats " + reference_name
+            : "does not beat " + reference_name +
+                  (compared > 0 && not_worse ? " (better on no gate metric)" : "");
   decision.reason = std::string(decision.promote ? "promoted" : "not promoted") +
-                    " (no active model: the new model must beat a random encoder): " + reason;
+                    (!beats && options.force_promotion ? " (forced by gate.force_promotion)" : "") +
+                    ": the new model " + verdict + " on the held-out patients: " + clauses;
   return decision;
 }
 

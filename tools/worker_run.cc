@@ -12,6 +12,7 @@
 #include "learning/evaluation.h"
 #include "learning/model_dir.h"
 #include "learning/model_pack.h"
+#include "learning/model_zero.h"
 #include "learning/trainer.h"
 #include "tools/worker_embed.h"
 #include "tools/worker_evaluate.h"
@@ -142,12 +143,40 @@ class RunExecution {
     metrics_["heldout"] = evaluation["data"];
     metrics_["model"] = evaluation["model"];
     metrics_["random"] = evaluation["random"];
+    metrics_["model_zero"] = evaluation["model_zero"];
     metrics_["gate"] = config_.gate.ToJson();
     const std::optional<ModelInfo> active = store_.ActiveModel();
     metrics_["active_model_id"] = active ? json(active->model_id) : json(nullptr);
-    if (!active) return CompareWithRandom(metrics_["model"], metrics_["random"], config_.gate);
-    metrics_["active"] = ActiveModelMetrics(*active, set, eval_options);
-    return CompareWithActive(metrics_["model"], metrics_["active"], config_.gate);
+    // The reference: the active model, or model zero when it is the one served or none is
+    // active (a fresh installation's plugin serves model zero).
+    json reference = evaluation["model_zero"];
+    json reference_model = {{"model_id", nullptr},
+                            {"name", learning::kModelZeroName},
+                            {"kind", learning::kModelZeroKind},
+                            {"active", false}};
+    std::string reference_name = "model zero (no model is active)";
+    if (active) {
+      reference_model = {{"model_id", active->model_id},
+                         {"name", active->name},
+                         {"kind", active->kind},
+                         {"active", true}};
+      if (active->kind == learning::kModelZeroKind) {
+        reference_name =
+            "the active model, model zero (model " + std::to_string(active->model_id) + ")";
+      } else {
+        reference = ActiveModelMetrics(*active, set, eval_options);
+        reference_name = "the active model " + active->name + " (model " +
+                         std::to_string(active->model_id) + ")";
+      }
+      metrics_["active"] = reference;
+    }
+    const GateDecision decision =
+        CompareWithReference(metrics_["model"], reference, reference_name, config_.gate);
+    metrics_["comparison"] = {
+        {"reference", reference_model},           {"reference_metrics", reference},
+        {"candidate_metrics", metrics_["model"]}, {"gate", config_.gate.ToJson()},
+        {"promoted", decision.promote},           {"reason", decision.reason}};
+    return decision;
   }
 
   json ActiveModelMetrics(const ModelInfo& active, const std::vector<learning::EvalEcg>& set,

@@ -2,9 +2,11 @@
 //   export   the store's ECGs into WORK_DIR/data, incrementally (tools/worker_export.h)
 //   train    learning::Trainer on them, on the worker's device; heartbeats carry step, ECG/s and
 //            losses; a cancel request or SIGTERM stops it
-//   evaluate new model, active model and a random encoder on the same held-out patients
-//            (tools/worker_evaluate.h)
-//   gate     tools/worker_gate.h; the reason is recorded in the run either way
+//   evaluate new model, active model, model zero and a random encoder on the same held-out
+//            patients (tools/worker_evaluate.h)
+//   gate     tools/worker_gate.h: the new model must beat the active model (model zero when
+//            it is active or none is); metrics["comparison"] records both models' metrics, the
+//            reference and the decision, and the run's reason says why, either way
 //   embed    (promoted only) every exported ECG with the new model, on the device, written
 //            under the new model id; then, and only then, EcgStore::ActivateModel
 // The run's configuration is the worker's training configuration file (learning/trainer.h

@@ -1,8 +1,8 @@
 // The search routes end to end: a real Orthanc with the plugin, a real PostgreSQL, and tiny
-// untrained models saved and activated in the store as the training worker would. Uploaded ECGs
-// become searchable, scopes and dates filter, bad arguments are refused, a stored file posted
-// back finds itself, deleted ECGs disappear from the answers, and a newly activated model takes
-// over.
+// untrained models saved and activated in the store as the training worker would. A fresh
+// installation serves model zero before any training; uploaded ECGs become searchable, scopes
+// and dates filter, bad arguments are refused, a stored file posted back finds itself, deleted
+// ECGs disappear from the answers, and a newly activated model takes over.
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -10,6 +10,7 @@
 
 #include "learning/model_dir.h"
 #include "learning/model_pack.h"
+#include "learning/model_zero.h"
 #include "tests/plugin/plugin_fixture.h"
 #include "waveform/civil_time.h"
 
@@ -64,17 +65,36 @@ std::set<std::string> Instances(const json& answer) {
   return ids;
 }
 
-TEST_F(SearchRoutesTest, WithoutAModelSearchAnswers503AndBadArgumentsAnswer400) {
+TEST_F(SearchRoutesTest, AFreshInstallationServesSearchWithModelZeroAndBadArgumentsAnswer400) {
   UploadCohort(/*seed=*/41);
   HttpClient& http = orthanc_->http();
-  const std::string similar = "/ecg/ecgs/" + InstanceId(0) + "/similar";
-  const json unavailable = GetJson(http, similar, 503);
-  EXPECT_NE(unavailable["error"].get<std::string>().find("no trained model"), std::string::npos);
-  GetJson(http, "/ecg/ecgs/" + InstanceId(0) + "/identity", 503);
-  EXPECT_EQ(http.Post("/ecg/search", ecgs_[0].bytes).status, 503);
+  // No training ever ran: the plugin registered model zero, activated it and embedded every ECG.
+  const json models = GetJson(http, "/ecg/models");
+  ASSERT_EQ(models["models"].size(), 1u) << models.dump();
+  const json zero = models["models"][0];
+  EXPECT_EQ(zero["kind"], "zero");
+  EXPECT_EQ(zero["active"], true);
+  EXPECT_EQ(zero["size_bytes"], 0);
+  EXPECT_EQ(zero["config"]["embedding_dim"], learning::kModelZeroDimension);
+  const int64_t model_id = zero["model_id"];
+  ASSERT_TRUE(WaitForIndex(http, model_id, 9)) << orthanc_->LogTail();
   const json status = GetJson(http, "/ecg/status")["search"];
-  EXPECT_EQ(status["state"], "no trained model");
-  EXPECT_TRUE(status["model_id"].is_null());
+  EXPECT_EQ(status["state"], "ready");
+  EXPECT_EQ(status["model_kind"], "zero");
+
+  const std::string similar = "/ecg/ecgs/" + InstanceId(0) + "/similar";
+  const json answer = GetJson(http, similar + "?k=8");
+  EXPECT_EQ(answer["model_id"], model_id);
+  EXPECT_EQ(answer["model_kind"], "zero");
+  EXPECT_EQ(answer["model_name"], learning::kModelZeroName);
+  ASSERT_EQ(answer["similar"].size(), 8u);
+  EXPECT_EQ(Instances(answer).count(InstanceId(0)), 0u);
+  // Synthetic patients differ by their beats: the first neighbour is one of the patient's own
+  // two other visits.
+  const std::set<std::string> own = {InstanceId(1), InstanceId(2)};
+  EXPECT_EQ(own.count(answer["similar"][0]["orthanc"]["instance"]), 1u) << answer.dump();
+  EXPECT_EQ(GetJson(http, "/ecg/ecgs/" + InstanceId(0) + "/identity")["model_id"], model_id);
+  EXPECT_EQ(http.Post("/ecg/search", ecgs_[0].bytes).status, 200);
 
   for (const std::string bad : {"k=0", "k=101", "k=ten", "scope=everyone", "before=2023-02-30",
                                 "before=20231301", "before=yesterday", "before=2023-1-05"}) {

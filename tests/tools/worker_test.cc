@@ -50,14 +50,15 @@ TEST_F(WorkerTest, ExitsAtOnceWhenNoRunIsQueued) {
 
 TEST_F(WorkerTest, AQueuedRunEndsWithANewActiveModelAndEveryEcgEmbedded) {
   testing::AddSyntheticPatients(*store_, 12, 3, 5);
-  const int64_t run_id = store_->QueueRun("cli");
+  // 8 tiny steps do not beat model zero: forced, so that the promotion path runs.
+  const int64_t run_id = store_->QueueRun("cli", R"({"gate": {"force_promotion": true}})");
   std::string output;
   ASSERT_EQ(RunWorker(&output), 0) << output;
 
   const TrainingRun run = *store_->FindRun(run_id);
   ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason;
   EXPECT_TRUE(run.promoted) << run.reason;
-  EXPECT_NE(run.reason.find("no active model"), std::string::npos) << run.reason;
+  EXPECT_NE(run.reason.find("model zero (no model is active)"), std::string::npos) << run.reason;
   EXPECT_EQ(run.device, "cpu");
   EXPECT_EQ(run.ecg_count, 36);
   ASSERT_TRUE(run.model_id.has_value());
@@ -73,25 +74,56 @@ TEST_F(WorkerTest, AQueuedRunEndsWithANewActiveModelAndEveryEcgEmbedded) {
   EXPECT_EQ(metrics["embed"]["ecgs"], 36);
   EXPECT_GT(metrics["heldout"]["patients"].get<int>(), 1);
   EXPECT_TRUE(metrics["model"]["lead_rmse_mv"].is_number());
+  EXPECT_EQ(metrics["comparison"]["reference"]["kind"], "zero");
+  EXPECT_TRUE(metrics["comparison"]["reference_metrics"]["fingerprint_top1"].is_number());
+  EXPECT_TRUE(metrics["comparison"]["reference_metrics"]["lead_rmse_mv"].is_null());
+  EXPECT_EQ(metrics["comparison"]["reason"], run.reason);
+}
+
+TEST_F(WorkerTest, ARunThatDoesNotBeatTheActiveModelZeroLeavesItActiveAndRecordsBoth) {
+  testing::AddSyntheticPatients(*store_, 12, 3, 5);
+  const int64_t zero = store_->EnsureModelZero("model zero", R"({"kind": "zero"})");
+  const int64_t run_id = store_->QueueRun("cli");
+  std::string output;
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+
+  const TrainingRun run = *store_->FindRun(run_id);
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason;
+  const json metrics = json::parse(run.metrics_json);
+  const json& comparison = metrics["comparison"];
+  EXPECT_EQ(comparison["reference"]["model_id"], zero);
+  EXPECT_EQ(comparison["reference"]["kind"], "zero");
+  EXPECT_NE(run.reason.find("the active model, model zero (model " + std::to_string(zero) + ")"),
+            std::string::npos)
+      << run.reason;
+  // Synthetic patients differ by their beats: 8 tiny steps stay far below model zero's identity.
+  const double zero_top1 = comparison["reference_metrics"]["fingerprint_top1"];
+  const double model_top1 = comparison["candidate_metrics"]["fingerprint_top1"];
+  EXPECT_LT(model_top1, zero_top1) << run.reason;
+  EXPECT_FALSE(run.promoted) << run.reason;
+  EXPECT_EQ(run.reason.rfind("not promoted: the new model does not beat", 0), 0u) << run.reason;
+  EXPECT_NE(run.reason.find("fingerprint_top1"), std::string::npos) << run.reason;
+  EXPECT_EQ(store_->ActiveModel().value().model_id, zero);
 }
 
 TEST_F(WorkerTest, AFailingGateKeepsTheActiveModelAndTheNextExportIsIncremental) {
   testing::AddSyntheticPatients(*store_, 12, 3, 5);
-  store_->QueueRun("cli");
+  store_->QueueRun("cli", R"({"gate": {"force_promotion": true}})");
   std::string output;
   ASSERT_EQ(RunWorker(&output), 0) << output;
   const int64_t first_model = store_->ActiveModel().value().model_id;
 
   testing::AddSyntheticPatients(*store_, 1, 3, 9, /*first_patient=*/100);
   const int64_t run_id = store_->QueueRun(
-      "cli", R"({"gate": {"top1_tolerance": -2, "recall_tolerance": -2, "rmse_tolerance": -2}})");
+      "cli", R"({"gate": {"top1_margin": 2, "recall_margin": 2, "rmse_margin": 0.99}})");
   ASSERT_EQ(RunWorker(&output), 0) << output;
 
   const TrainingRun run = *store_->FindRun(run_id);
   ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason;
   EXPECT_FALSE(run.promoted);
   EXPECT_EQ(run.reason.rfind("not promoted: ", 0), 0u) << run.reason;
-  EXPECT_NE(run.reason.find("worse beyond tolerance -2"), std::string::npos) << run.reason;
+  EXPECT_NE(run.reason.find("(worse, margin 2)"), std::string::npos) << run.reason;
+  EXPECT_NE(run.reason.find("the active model run-"), std::string::npos) << run.reason;
   EXPECT_FALSE(run.model_id.has_value());
   EXPECT_EQ(store_->ActiveModel().value().model_id, first_model);
   EXPECT_EQ(store_->ListModels().size(), 1u);
