@@ -67,6 +67,19 @@ struct OrthancIds {
   std::string patient;
 };
 
+// One reconciliation of the store with Orthanc (plugin/reconciler.h), as recorded.
+struct ReconciliationRecord {
+  int64_t reconciliation_id = 0;
+  std::string trigger;  // "start", "schedule", "rest", "recovery"
+  int64_t started_at_ms = 0;
+  std::optional<int64_t> finished_at_ms;  // nullopt while running (or if it died)
+  int64_t orthanc_instances = 0;          // instances Orthanc listed
+  int64_t store_instances = 0;            // ECGs and ingest errors the store held
+  int64_t removed = 0;                    // gone from Orthanc, removed from the store
+  int64_t added = 0;                      // ECGs the store lacked, queued for ingest
+  std::string error;                      // why it stopped early; empty when it finished
+};
+
 // One decoded ECG as the ingest path hands it to the store.
 struct IngestedEcg {
   OrthancIds orthanc;
@@ -74,6 +87,10 @@ struct IngestedEcg {
   EcgSignal signal;           // canonical (waveform/canonical.h): whole microvolts
   double source_rate_hz = 0;  // the rhythm group's rate in the file; 0: the signal's rate
   std::optional<EcgSignal> median_beat;  // canonical too, when the file had one
+  // The product's measurements (waveform/measurements_json.h) as JSON text, and the method's
+  // version; empty: not measured (the background measurer will).
+  std::string product_measurements_json;
+  int product_measurements_version = 0;
 };
 
 enum class UpsertOutcome {
@@ -113,6 +130,23 @@ struct EcgRow {
   std::vector<Measurement> measurements;
   std::vector<std::string> statements;
   int64_t ingested_at_ms = 0;  // when the row was last created or replaced
+  // The product's measurements (JSON text, waveform/measurements_json.h) and their method
+  // version; empty and 0 while not measured.
+  std::string product_measurements_json;
+  int product_measurements_version = 0;
+};
+
+// An ECG the background measurer has to measure (EcgStore::EcgsToMeasure).
+struct EcgToMeasure {
+  int64_t ecg_key = 0;
+  double source_rate_hz = 0;  // the rhythm group's rate in the file
+};
+
+// Measurements to store (EcgStore::WriteMeasurements).
+struct StoredMeasurements {
+  int64_t ecg_key = 0;
+  int version = 0;
+  std::string json;  // waveform/measurements_json.h
 };
 
 struct IngestError {
@@ -281,11 +315,44 @@ class EcgStore {
   std::vector<IngestError> ListIngestErrors(size_t limit, size_t offset = 0);
   int64_t CountIngestErrors();
 
-  // The last Orthanc change sequence number fully processed, per named cursor. SaveCursor does not
-  // wait for the flush (commit_wait.h): a crash may bring back an earlier cursor (its later
-  // changes are then processed again), never one ahead of the writes committed before it.
+  // The last Orthanc change sequence number fully processed, per named cursor.
   std::optional<int64_t> LoadCursor(const std::string& name = "orthanc-changes");
+  // Saves the cursor unconditionally, waiting for the flush (tools and tests).
   void SaveCursor(int64_t change_seq, const std::string& name = "orthanc-changes");
+
+  // The server's life token (sql/0002_durability.sql): created when missing. A crash of the
+  // PostgreSQL server (immediate stop, killed postmaster or backend) erases it; a clean restart
+  // keeps it. Read it before loading the cursor.
+  std::string ServerLifeToken();
+  // Saves the cursor in a transaction that waits for the flush, but only while the server's life
+  // token is still `token`: then every commit made before this call (also those that did not wait
+  // for the flush) is durable too. Returns false, saving nothing, when the token changed (the
+  // server lost commits since the token was read: reload the token and the cursor, replay).
+  bool SaveCursorIfServerLife(int64_t change_seq, const std::string& token,
+                              const std::string& name = "orthanc-changes");
+
+  // --- reconciliation -------------------------------------------------------------------------
+  // Calls on_id for every Orthanc instance ID the store knows: its ECGs, then its ingest errors,
+  // read in pages of `page_rows` (memory stays bounded; not one snapshot: an ID written or
+  // deleted meanwhile may or may not come; an ID may come twice if it is in both tables).
+  void ForEachOrthancInstanceId(const std::function<void(const std::string&)>& on_id,
+                                size_t page_rows = 10000);
+  // Starts a reconciliation record; returns its id.
+  int64_t StartReconciliation(const std::string& trigger);
+  // Records the counts and the end of a reconciliation (error empty when it finished).
+  void FinishReconciliation(const ReconciliationRecord& record);
+  // The most recent reconciliation, finished or not; nullopt when none ran yet.
+  std::optional<ReconciliationRecord> LastReconciliation();
+
+  // --- the product's measurements (sql/0003_measurements.sql) ---------------------------------
+  // ECGs above after_ecg_key without measurements of `version` or newer, ascending, at most
+  // limit (bounded by the primary key: a poll that passes the last key it saw costs O(new rows)).
+  std::vector<EcgToMeasure> EcgsToMeasure(int version, size_t limit, int64_t after_ecg_key = 0);
+  // Inserts or overwrites measurements in one transaction; keys of deleted ECGs are skipped.
+  // Returns the rows written.
+  size_t WriteMeasurements(const std::vector<StoredMeasurements>& measurements);
+  // ECGs whose measurements are of `version` or newer.
+  int64_t CountMeasured(int version);
 
   // --- embeddings -----------------------------------------------------------------------------
   // Inserts or overwrites the embeddings of these ECGs for model_id, in one transaction; ECG keys
