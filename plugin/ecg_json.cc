@@ -1,5 +1,7 @@
 #include "plugin/ecg_json.h"
 
+#include <spdlog/spdlog.h>
+
 #include <ctime>
 
 namespace ecg::plugin {
@@ -76,10 +78,21 @@ json EcgRowJson(const EcgRow& row) {
       {"high_frequency_filter_hz", Optional(row.high_frequency_filter_hz)},
       {"notch_filter_hz", Optional(row.notch_filter_hz)},
       {"measurements", MeasurementsJson(row.measurements)},
+      {"product_measurements", ProductMeasurementsJson(row)},
       {"statements", row.statements},
       {"ingested_at_ms", row.ingested_at_ms},
   };
   return out;
+}
+
+json ProductMeasurementsJson(const EcgRow& row) {
+  if (row.product_measurements_json.empty()) return nullptr;
+  json parsed = json::parse(row.product_measurements_json, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    spdlog::error("stored measurements of ECG {} do not parse", row.ecg_key);
+    return nullptr;
+  }
+  return parsed;
 }
 
 json IngestErrorJson(const IngestError& error) {

@@ -22,7 +22,12 @@ nlohmann::json Optional(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
+// The row's fields; "measurements" is the device's list, "product_measurements" the product's
+// (ProductMeasurementsJson).
 nlohmann::json EcgRowJson(const EcgRow& row);
+// The product's measurements (waveform/measurements_json.h) as stored, or null while the ECG is
+// not measured yet (or its stored JSON does not parse, which is logged by key).
+nlohmann::json ProductMeasurementsJson(const EcgRow& row);
 nlohmann::json IngestErrorJson(const IngestError& error);
 // {"sample_rate_hz", "samples_per_lead", "units": "uV", "leads": [{"lead", "status", "samples"}]}
 nlohmann::json SignalJson(const EcgSignal& signal);

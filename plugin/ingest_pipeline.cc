@@ -4,6 +4,7 @@
 
 #include "waveform/canonical.h"
 #include "waveform/dicom/decoder.h"
+#include "waveform/measurements_json.h"
 
 namespace ecg::plugin {
 
@@ -17,6 +18,10 @@ IngestedEcg DecodeForStore(const std::string& dicom_bytes) {
   ecg.source_rate_hz = record.rhythm.sample_rate_hz;
   if (record.median_beat) ecg.median_beat = Canonicalise(*record.median_beat);
   ecg.metadata = std::move(record.metadata);
+  MeasureOptions measure;
+  measure.source_sample_rate_hz = ecg.source_rate_hz;
+  ecg.product_measurements_json = MeasurementsToJson(MeasureEcg(ecg.signal, measure)).dump();
+  ecg.product_measurements_version = kMeasureVersion;
   return ecg;
 }
 

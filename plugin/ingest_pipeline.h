@@ -1,5 +1,6 @@
 // ingest_pipeline: one DICOM ECG file in, the store's IngestedEcg out (decode with
-// waveform/dicom, canonicalise the rhythm group and the median beat with waveform/canonical).
+// waveform/dicom, canonicalise the rhythm group and the median beat with waveform/canonical,
+// measure it with waveform/ecg_measure: about 1.3 ms of CPU per 10 s ECG).
 // The result's Orthanc IDs are left empty: the caller knows them.
 //
 // Errors: what DecodeEcg and Canonicalise throw (Error::Corruption, Error::Unsupported,

@@ -3,6 +3,7 @@
 #include "plugin/ecg_json.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/rest.h"
+#include "plugin/routes_measure.h"
 #include "plugin/routes_reconcile.h"
 #include "plugin/routes_search.h"
 #include "plugin/routes_training.h"
@@ -36,9 +37,10 @@ RestAnswer HandleStatus(const RestRequest&) {
     status["ecgs"] = Store().CountEcgs();
     status["patients"] = Store().CountPatients();
     status["errors"] = Store().CountIngestErrors();
+    status["measurements"] = MeasurementStatusJson(g_services);
     status["database"] = "ok";
   } catch (const Error& e) {
-    status["ecgs"] = status["patients"] = status["errors"] = nullptr;
+    status["ecgs"] = status["patients"] = status["errors"] = status["measurements"] = nullptr;
     status["database"] = e.what();
   }
   status["search"] = SearchStatusJson(g_services);
@@ -105,6 +107,7 @@ void RegisterRoutes(PluginServices* services) {
   RegisterSearchRoutes(services);
   RegisterTrainingRoutes(services);
   RegisterReconcileRoutes(services);
+  RegisterMeasureRoutes(services);
   RegisterWebAssets();
 }
 

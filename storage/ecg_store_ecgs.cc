@@ -125,7 +125,8 @@ std::string NumberParameters(const std::string& text, int first, int* next) {
 }
 
 // Runs a prepared statement whose parameters are `leading...`, the ECG's values in the order of
-// EcgValuesTemplate(), its signal and its median beat ('' for none).
+// EcgValuesTemplate(), its signal, its median beat ('' for none), and the product's measurements'
+// version and JSON ('' for none).
 template <typename... Leading>
 pqxx::result ExecWithEcgValues(pqxx::work& txn, const std::string& name, const std::string& sql,
                                const PreparedEcg& p, const Leading&... leading) {
@@ -142,10 +143,12 @@ pqxx::result ExecWithEcgValues(pqxx::work& txn, const std::string& name, const s
       static_cast<int64_t>(s.mask().Pack()), m.manufacturer, m.model,
       sql::OptionalText(m.low_frequency_filter_hz), sql::OptionalText(m.high_frequency_filter_hz),
       sql::OptionalText(m.notch_filter_hz), p.measurements_json, p.statements_json, p.content_hash,
-      sql::Bytes(p.signal_blob), sql::Bytes(p.median_blob));
+      sql::Bytes(p.signal_blob), sql::Bytes(p.median_blob), p.ecg->product_measurements_version,
+      p.ecg->product_measurements_json);
 }
 
-// Inserts the ECG row and its signal unless a row has its SOPInstanceUID; WITH query pieces over
+// Inserts the ECG row, its signal and its measurements (when given) unless a row has its
+// SOPInstanceUID; WITH query pieces over
 // `patient` (a patient_key) and `existing` (what may stand in the way), values from $first on.
 std::string InsertEcgAndSignalSql(const std::string& patient, const std::string& existing,
                                   int first) {
@@ -157,7 +160,11 @@ std::string InsertEcgAndSignalSql(const std::string& patient, const std::string&
          " signal AS (INSERT INTO signals (ecg_key, patient_key, signal, median_beat)"
          " SELECT ecg_key, patient_key, $" +
          std::to_string(signal) + ", NULLIF($" + std::to_string(signal + 1) +
-         ", ''::bytea) FROM ecg)";
+         ", ''::bytea) FROM ecg),"
+         " measured AS (INSERT INTO ecg_measurements (ecg_key, version, measurements)"
+         " SELECT ecg_key, $" +
+         std::to_string(signal + 2) + "::integer, NULLIF($" + std::to_string(signal + 3) +
+         "::text, '')::jsonb FROM ecg WHERE $" + std::to_string(signal + 3) + "::text <> '')";
 }
 
 // The usual case in one round trip: upserts the patient and, unless a row already has the
@@ -265,7 +272,9 @@ const std::string& RowColumns() {
       " e.low_frequency_filter_hz, e.high_frequency_filter_hz, e.notch_filter_hz,"
       " e.device_measurements::text, e.statements::text, " +
       sql::TimestampToMillis("e.ingested_at") +
-      " FROM ecgs e JOIN patients p ON p.patient_key = e.patient_key";
+      ", COALESCE(pm.measurements::text, ''), COALESCE(pm.version, 0)"
+      " FROM ecgs e JOIN patients p ON p.patient_key = e.patient_key"
+      " LEFT JOIN ecg_measurements pm ON pm.ecg_key = e.ecg_key";
   return columns;
 }
 
@@ -295,6 +304,8 @@ EcgRow ReadRow(const pqxx::row& r) {
   row.measurements = sql::ParseMeasurementsJson(r[23].as<std::string>());
   row.statements = sql::ParseStatementsJson(r[24].as<std::string>());
   row.ingested_at_ms = r[25].as<int64_t>();
+  row.product_measurements_json = r[26].as<std::string>();
+  row.product_measurements_version = r[27].as<int>();
   return row;
 }
 

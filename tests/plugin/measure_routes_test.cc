@@ -1,0 +1,135 @@
+// The product's measurements end to end: a real Orthanc with the plugin and a real PostgreSQL.
+// Uploaded ECGs are measured at ingest and shown beside the device's measurements; the serial
+// comparison and the patient's timeline answer in time order; ECGs stored without measurements
+// (as before the upgrade) are measured in the background and /ecg/status counts them.
+#include "tests/plugin/plugin_fixture.h"
+#include "waveform/measurements_json.h"
+
+namespace ecg::testing {
+namespace {
+
+using nlohmann::json;
+
+class MeasureRoutesTest : public PluginTest {
+ protected:
+  // One patient's 4 visits (in time order), uploaded and waited for.
+  void UploadPatient(uint64_t seed) {
+    orthanc_ = StartOrthanc(EcgSection());
+    for (const DicomEcg& ecg : SyntheticDicomEcgs(1, 4, seed)) {
+      uploaded_.push_back(Upload(orthanc_->http(), ecg));
+    }
+    ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == 4; })) << orthanc_->LogTail();
+  }
+  std::string Instance(size_t i) const { return uploaded_[i]["ID"]; }
+
+  std::unique_ptr<OrthancServer> orthanc_;
+  std::vector<json> uploaded_;
+};
+
+TEST_F(MeasureRoutesTest, AnIngestedEcgShowsTheProductsMeasurementsBesideTheDevices) {
+  UploadPatient(/*seed=*/61);
+  HttpClient& http = orthanc_->http();
+  const json ecg = GetJson(http, "/ecg/ecgs/" + Instance(0));
+  ASSERT_TRUE(ecg["product_measurements"].is_object()) << ecg.dump();
+  const json& m = ecg["product_measurements"];
+  EXPECT_TRUE(ecg["measurements"].is_array());  // the device's, unchanged
+  EXPECT_GT(m["heart_rate_bpm"].get<double>(), 30);
+  EXPECT_LT(m["heart_rate_bpm"].get<double>(), 150);
+  EXPECT_GT(m["qrs_ms"].get<double>(), 40);
+  EXPECT_GT(m["qt_ms"].get<double>(), 250);
+  EXPECT_TRUE(m["rhythm"].is_string());
+  EXPECT_EQ(m["quality"]["leads_used"], 12);
+  EXPECT_TRUE(m["reasons"].is_object());
+  const json status = GetJson(http, "/ecg/status");
+  EXPECT_EQ(status["measurements"]["measured"], 4) << status.dump();
+  EXPECT_EQ(status["measurements"]["pending"], 0);
+}
+
+TEST_F(MeasureRoutesTest, CompareAnswersDifferencesStatementsAndAnUncomputedPercentile) {
+  UploadPatient(/*seed=*/62);
+  HttpClient& http = orthanc_->http();
+  const json timeline =
+      GetJson(http, "/ecg/patients/" + std::string(uploaded_[0]["ParentPatient"]) + "/timeline");
+  ASSERT_EQ(timeline["ecgs"].size(), 4u) << timeline.dump() << orthanc_->LogTail();
+  const std::string third = timeline["ecgs"][2]["instance"];
+  const json previous = GetJson(http, "/ecg/ecgs/" + third + "/compare?with=previous");
+  EXPECT_EQ(previous["ecg"]["instance"], third);
+  EXPECT_EQ(previous["with"]["instance"], timeline["ecgs"][1]["instance"]);
+  const json& qrs = previous["differences"]["qrs_ms"];
+  ASSERT_TRUE(qrs["from"].is_number() && qrs["to"].is_number()) << previous.dump();
+  EXPECT_DOUBLE_EQ(qrs["delta"].get<double>(), qrs["to"].get<double>() - qrs["from"].get<double>());
+  EXPECT_TRUE(previous["statements"].is_array());
+  EXPECT_TRUE(previous["change"]["percentile"].is_null());
+  EXPECT_EQ(previous["change"]["reason"], "not computed yet");
+  const json first = GetJson(http, "/ecg/ecgs/" + third + "/compare?with=first");
+  EXPECT_EQ(first["with"]["instance"], timeline["ecgs"][0]["instance"]);
+  const std::string fourth = timeline["ecgs"][3]["instance"];
+  const json named = GetJson(http, "/ecg/ecgs/" + third + "/compare?with=" + fourth);
+  EXPECT_EQ(named["with"]["instance"], fourth);
+  const std::string earliest = timeline["ecgs"][0]["instance"];
+  GetJson(http, "/ecg/ecgs/" + earliest + "/compare?with=previous", 404);
+  GetJson(http, "/ecg/ecgs/" + third + "/compare?with=not-an-id", 400);
+}
+
+TEST_F(MeasureRoutesTest, TheTimelineIsInTimeOrderWithComparisonsAndPages) {
+  UploadPatient(/*seed=*/63);
+  HttpClient& http = orthanc_->http();
+  const std::string patient = uploaded_[0]["ParentPatient"];
+  const json all = GetJson(http, "/ecg/patients/" + patient + "/timeline");
+  EXPECT_EQ(all["total"], 4);
+  ASSERT_EQ(all["ecgs"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const json& e = all["ecgs"][i];
+    EXPECT_TRUE(e["product_measurements"].is_object());
+    EXPECT_TRUE(e["acquisition_time"].is_string());
+    EXPECT_TRUE(e["identity"].is_null());
+    if (i == 0) {
+      EXPECT_TRUE(e["comparison"].is_null());
+    } else {
+      EXPECT_LE(all["ecgs"][i - 1]["acquisition_time_ms"].get<int64_t>(),
+                e["acquisition_time_ms"].get<int64_t>());
+      EXPECT_EQ(e["comparison"]["with"], all["ecgs"][i - 1]["instance"]);
+      EXPECT_TRUE(e["comparison"]["statements"].is_array());
+      EXPECT_TRUE(e["comparison"]["percentile"].is_null());
+    }
+  }
+  const json page = GetJson(http, "/ecg/patients/" + patient + "/timeline?limit=2&offset=1");
+  ASSERT_EQ(page["ecgs"].size(), 2u);
+  EXPECT_EQ(page["ecgs"][0]["instance"], all["ecgs"][1]["instance"]);
+  EXPECT_EQ(page["ecgs"][0]["comparison"]["with"], all["ecgs"][0]["instance"]);
+  GetJson(http, "/ecg/patients/" + patient + "/timeline?limit=0", 400);
+}
+
+TEST_F(MeasureRoutesTest, EcgsStoredWithoutMeasurementsAreMeasuredInTheBackground) {
+  // ECGs written straight into the store without measurements, as before the upgrade.
+  Store().Migrate();
+  SynthOptions options;
+  options.patients = 2;
+  options.ecgs_per_patient = 3;
+  options.seed = 64;
+  int n = 0;
+  for (SyntheticEcg& e : SynthesiseCohort(options)) {
+    IngestedEcg ecg;
+    ecg.metadata = e.metadata;
+    ecg.signal = e.signal;
+    const std::string id = std::to_string(10000000 + n++);
+    ecg.orthanc = {id + "-00000000-00000000-00000000-00000000", "s", "t", "p"};
+    Store().UpsertEcg(ecg);
+  }
+  EXPECT_EQ(Store().CountMeasured(kMeasureVersion), 0);
+  json section = EcgSection();
+  section["ReconcileOnStart"] = false;  // the rows have no instance in this Orthanc
+  orthanc_ = StartOrthanc(section);
+  ASSERT_TRUE(WaitUntil([&] { return Store().CountMeasured(kMeasureVersion) == 6; }))
+      << orthanc_->LogTail();
+  const json status = GetJson(orthanc_->http(), "/ecg/status");
+  EXPECT_EQ(status["measurements"]["measured"], 6) << status.dump();
+  EXPECT_EQ(status["measurements"]["pending"], 0);
+  const std::optional<EcgRow> row = Store().FindEcgByKey(1);
+  ASSERT_TRUE(row.has_value());
+  const EcgMeasurements m = MeasurementsFromJson(json::parse(row->product_measurements_json));
+  EXPECT_TRUE(m.heart_rate_bpm.has_value());
+}
+
+}  // namespace
+}  // namespace ecg::testing
