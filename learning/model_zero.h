@@ -21,8 +21,9 @@
 //
 // Stored in the store as a model like the others: kind "zero" (sql/0004_model_zero.sql), empty
 // bytes, and ModelZeroDescription() as its configuration. The formula is versioned
-// (kModelZeroVersion, in that configuration); the plugin does not yet compare versions, so a
-// change of formula must come with a way to drop the old model zero's embeddings (not done).
+// (kModelZeroVersion, in that configuration): when a plugin with another formula starts, the
+// store replaces the configuration and drops model zero's embeddings (EcgStore::EnsureModelZero),
+// so they are computed again. Change the version with the formula.
 //
 // Pure functions, thread-safe (one LibTorch NoGradGuard per call, CPU). Errors:
 // Error::InvalidArgument for a signal that is not at 500 Hz (learning/dataset.h PrepareEcg).

@@ -141,13 +141,15 @@ void SearchService::Iteration() {
 }
 
 void SearchService::FollowActiveModel() {
-  std::optional<ModelInfo> active = store_->ActiveModel();
-  if (!active) {
+  if (!model_zero_ensured_) {
+    // Registers model zero (active when nothing else is); renews it when its formula changed.
     const int64_t zero =
         store_->EnsureModelZero(learning::kModelZeroName, learning::ModelZeroDescription().dump());
-    spdlog::info("search: no active model; model zero (model {}) registered", zero);
-    active = store_->ActiveModel();
+    spdlog::info("search: model zero is model {}", zero);
+    model_zero_ensured_ = true;
   }
+  const std::optional<ModelInfo> active = store_->ActiveModel();
+  if (!active) model_zero_ensured_ = false;  // nothing active: model zero again, next time
   const std::shared_ptr<const ServedModel> current = Current();
   if (active && current && active->model_id == current->model_id) return;
   if (!active) {

@@ -4,9 +4,11 @@
 // below the ingest workers (nice 19 too), so that Orthanc and the ingest path win the cores and
 // the embedder catches up after a burst:
 //   - every options.model_check_interval_s (or at once after CheckModelNow()) it reads
-//     EcgStore::ActiveModel(); when no model is active (a fresh installation) it registers and
-//     activates model zero (EcgStore::EnsureModelZero, learning/model_zero.h), so search works
-//     from the first ECG, before any training; when the active id differs from the served one it
+//     EcgStore::ActiveModel(); at its first check (and whenever no model is active) it
+//     registers model zero (EcgStore::EnsureModelZero, learning/model_zero.h), which is activated
+//     when no model is active (a fresh installation: search works from the first ECG, before any
+//     training) and whose embeddings are dropped when this build's formula differs from the
+//     stored one; when the active id differs from the served one it
 //     loads the new model and its index (plugin/search_model.h), embeds the ECGs that have no
 //     embedding for it yet, and only then swaps model and index together: requests are served by
 //     the old pair until that moment, never by a mix;
@@ -110,6 +112,7 @@ class SearchService {
 
   // Loop state: used by the thread only.
   std::unique_ptr<class EmbeddingBacklog> backlog_;
+  bool model_zero_ensured_ = false;  // EcgStore::EnsureModelZero succeeded since the start
   Clock::time_point next_model_check_{};
   Clock::time_point last_save_{};
   bool index_dirty_ = false;

@@ -385,7 +385,9 @@ class EcgStore {
   // Model zero, the non-learned embedding (learning/model_zero.h): registers it when the store
   // has none (kind "zero", empty bytes, this name and configuration) and activates it when no
   // model is active, in one transaction (serialised with activations, so several servers
-  // starting at once register one). Returns its model id.
+  // starting at once register one). When model zero exists with another configuration (a new
+  // formula), the configuration is replaced and its embeddings deleted in the same transaction,
+  // so that they are computed again. Returns its model id.
   int64_t EnsureModelZero(const std::string& name, const std::string& config_json);
   // Newest first, without bytes.
   std::vector<ModelInfo> ListModels();

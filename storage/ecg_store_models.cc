@@ -88,6 +88,13 @@ int64_t EcgStore::EnsureModelZero(const std::string& name, const std::string& co
         " 'zero') ON CONFLICT DO NOTHING",
         name, config_json);
     model_id = txn.exec1("SELECT model_id FROM models WHERE kind = 'zero'")[0].as<int64_t>();
+    const pqxx::result changed = txn.exec_params(
+        "UPDATE models SET config_json = $2::jsonb WHERE model_id = $1"
+        " AND config_json <> $2::jsonb RETURNING model_id",
+        model_id, config_json);
+    if (!changed.empty()) {
+      txn.exec_params("DELETE FROM embeddings WHERE model_id = $1", model_id);
+    }
     if (txn.exec("SELECT 1 FROM models WHERE active").empty()) {
       txn.exec_params("UPDATE models SET active = true WHERE model_id = $1", model_id);
     }

@@ -1,12 +1,15 @@
 // Model zero in the store (sql/0004_model_zero.sql, EcgStore::EnsureModelZero): registered once
 // with kind "zero" and no bytes, activated only when no model is active, once even when several
-// servers start at once; trained models keep kind "learned".
+// servers start at once, renewed (embeddings dropped) when its formula changes; trained models
+// keep kind "learned".
 #include <gtest/gtest.h>
 
 #include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/storage/store_fixture.h"
 
@@ -55,6 +58,24 @@ TEST_F(ModelZeroStoreTest, ServersStartingTogetherRegisterOneModelZero) {
   EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), 1u);
   EXPECT_EQ(store_->ListModels().size(), 1u);
   EXPECT_EQ(store_->ActiveModel()->model_id, ids[0]);
+}
+
+TEST_F(ModelZeroStoreTest, ANewFormulaReplacesTheConfigurationAndDropsTheOldEmbeddings) {
+  std::vector<IngestedEcg> ecgs;
+  for (int i = 0; i < 3; ++i) ecgs.push_back(TestEcg(i, i, 1, /*samples_per_lead=*/50));
+  std::vector<Embedding> embeddings;
+  for (const UpsertResult& r : store_->UpsertEcgs(ecgs)) {
+    embeddings.push_back({r.ecg_key, 0, {1.0f, 0.0f}});
+  }
+  const int64_t zero = store_->EnsureModelZero("model zero", R"({"version": 1})");
+  ASSERT_EQ(store_->WriteEmbeddings(zero, embeddings), 3u);
+  EXPECT_EQ(store_->EnsureModelZero("model zero", R"({"version": 1})"), zero);
+  EXPECT_EQ(store_->CountEmbeddings(zero), 3);  // same formula: kept
+
+  EXPECT_EQ(store_->EnsureModelZero("model zero", R"({"version": 2})"), zero);
+  EXPECT_EQ(store_->CountEmbeddings(zero), 0);  // another formula: computed again
+  EXPECT_EQ(nlohmann::json::parse(store_->FindModel(zero)->config_json)["version"], 2);
+  EXPECT_TRUE(store_->FindModel(zero)->active);
 }
 
 TEST_F(ModelZeroStoreTest, TheStoreRefusesASecondModelZeroAndAnUnknownKind) {
