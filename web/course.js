@@ -15,8 +15,17 @@ const METRICS = [
   { key: 'pr_ms', label: 'PR', unit: 'ms', get: (e) => e.product_measurements && e.product_measurements.pr_ms },
   { key: 'qrs_ms', label: 'QRS', unit: 'ms', get: (e) => e.product_measurements && e.product_measurements.qrs_ms },
   { key: 'qtc_bazett_ms', label: 'QTc (Bazett)', unit: 'ms', get: (e) => e.product_measurements && e.product_measurements.qtc_bazett_ms },
-  { key: 'change', label: 'Change percentile', unit: '', get: (e) => e.comparison && e.comparison.change && e.comparison.change.percentile, range: [0, 100] },
+  { key: 'change', label: 'Change percentile', unit: '', get: (e) => changePercentile(e), range: [0, 100],
+    why: (ecgs) => { const c = ecgs.map((e) => e.comparison).find((x) => x && (x.reason || (x.change && x.change.reason))); return c ? c.reason || c.change.reason : ''; } },
 ];
+
+// The comparison with the previous ECG carries the percentile either flat ({"percentile"}) or as
+// the compare route does ({"change": {"percentile"}}).
+function changePercentile(e) {
+  const c = e.comparison;
+  if (!c) return null;
+  return c.change ? c.change.percentile : c.percentile;
+}
 const PLOT_H = 90, GAP = 26, LEFT = 64, RIGHT = 44, TOP = 36, AXIS = 26;
 
 async function loadTimeline(patient) {
@@ -72,7 +81,7 @@ function drawPlots(canvas, ecgs, tooltip) {
     ctx.font = 'bold 12px sans-serif';
     ctx.fillText(`${m.label}${m.unit ? ` (${m.unit})` : ''}`, LEFT, top - 5);
     ctx.font = '12px sans-serif'; ctx.textAlign = 'right';
-    if (!values.length) { ctx.textAlign = 'left'; ctx.fillStyle = '#888'; ctx.fillText('no values', LEFT + 8, top + PLOT_H / 2); return; }
+    if (!values.length) { ctx.textAlign = 'left'; ctx.fillStyle = '#888'; ctx.fillText(`no values${m.why && m.why(timed) ? ` (${m.why(timed)})` : ''}`, LEFT + 8, top + PLOT_H / 2); return; }
     let lo = m.range ? m.range[0] : Math.min(...values.map((p) => p.v)), hi = m.range ? m.range[1] : Math.max(...values.map((p) => p.v));
     if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
     const pad = m.range ? 0 : (hi - lo) * 0.1;
@@ -125,7 +134,7 @@ export async function courseView(root, patient) {
     return el('tr', { class: hasStatements(e) ? 'has-statements' : '' },
       el('td', {}, el('a', { href: viewUrl({ ecg: e.instance }) }, dateTime(e.acquisition_time_ms))),
       el('td', {}, num(m.heart_rate_bpm)), el('td', {}, num(m.pr_ms)), el('td', {}, num(m.qrs_ms)), el('td', {}, num(m.qtc_bazett_ms)),
-      el('td', {}, num(e.comparison && e.comparison.change && e.comparison.change.percentile)),
+      el('td', {}, num(changePercentile(e))),
       el('td', { class: 'statements-cell' }, statements),
       el('td', {}, e.identity && e.identity.suspicious ? el('span', { class: 'flag', title: 'resembles other patients more than this one' }, 'identity?') : ''));
   }));

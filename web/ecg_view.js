@@ -7,8 +7,13 @@ import { toolbar, loadSettings } from './controls.js';
 import { attachCalipers } from './calipers.js';
 import { measurementsTable } from './measurements.js';
 import { ecgHeader } from './header.js';
-import { similarPanel, identityWarning, prefetchSimilar } from './similar.js';
+import { similarPanel, identityWarning, prefetchSimilar, holdDetailsUntil } from './similar.js';
 import { el, errorBox, viewUrl } from './format.js';
+
+// Milestones of the first paint, for tests and the curious (window.__ecgPage.marks, ms).
+function mark(name) {
+  (window.__ecgPage.marks = window.__ecgPage.marks || {})[name] = Math.round(performance.now());
+}
 
 export async function ecgView(root, id) {
   // Everything that needs only the ID is asked for at once, in parallel.
@@ -21,6 +26,7 @@ export async function ecgView(root, id) {
   let ecg;
   try {
     ecg = await ecgPromise;
+    mark('ECG metadata');
   } catch (e) {
     signalPromise.catch(() => {});
     root.replaceChildren(errorBox(e, 'page-error'));
@@ -34,6 +40,8 @@ export async function ecgView(root, id) {
   const similarHost = el('div', { class: 'similar-host' }, el('section', { class: 'panel' }, 'Loading similar ECGs…'));
   const compareLink = el('a', { class: 'button', href: viewUrl({ ecg: id, compare: 'previous' }) }, 'Compare with previous');
   const headerPromise = ecgHeader(ecg, patientPromise);
+  let paperDone;
+  holdDetailsUntil(new Promise((resolve) => { paperDone = resolve; }));
   const similarDone = similarPanel(similarHost, ecg, similarPromises);
   identityWarning(identity, ecg, identityPromise);
   const settings = loadSettings();
@@ -42,14 +50,19 @@ export async function ecgView(root, id) {
   root.replaceChildren(el('div', { class: 'header-host' }), identity, bar, paperHost, el('div', { class: 'columns' }, side, similarHost));
   try {
     const signal = await signalPromise;
+    mark('signal');
     paper = new Paper(paperHost);
     calipers = attachCalipers(paper, readout);
     paper.render(signal, settings);
+    mark('paper drawn');
     bar.replaceChildren(toolbar(settings, (s) => { paper.render(signal, s); calipers.redraw(); }, calipers.button, readout, compareLink));
   } catch (e) {
     paperHost.replaceChildren(errorBox(e));
   }
+  paperDone();
   side.replaceChildren(measurementsTable(ecg));
   root.querySelector('.header-host').replaceChildren(await headerPromise);
+  mark('header');
   await similarDone;
+  mark('lists');
 }

@@ -18,6 +18,8 @@ export const FIELDS = [
   { key: 't_axis_deg', label: 'T axis', unit: '°', match: /\bt axis/i },
 ];
 
+const GOOD_FLAGS = new Set(['p_wave_consistent']);
+
 // The device value for a field (first match), marking used entries.
 function deviceValue(field, device, used) {
   if (!field.match) return null;
@@ -49,8 +51,16 @@ export function measurementsTable(ecg) {
       el('tr', {}, el('th', { scope: 'row' }, 'Rhythm'), el('td', {}, product && product.rhythm ? product.rhythm : '—'), el('td', {}, '—'))));
   const parts = [el('h2', {}, 'Measurements'), table];
   if (product && product.quality && typeof product.quality === 'object') {
-    parts.push(el('p', { class: 'quality' }, 'Signal quality: ',
-      Object.entries(product.quality).map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? num(v, 2) : JSON.stringify(v)}`).join(' · ')));
+    // Numbers as they are; true flags named, problems (flat, noisy, irregular RR, low sample
+    // rate, pacing spikes) in red, good news (P wave consistent) plain; false flags left out.
+    const entries = Object.entries(product.quality);
+    const name = (k) => k.replace(/_/g, ' ').replace(/\brr\b/, 'RR');
+    const values = entries.filter(([, v]) => typeof v === 'number' || typeof v === 'string')
+      .map(([k, v]) => `${name(k)} ${typeof v === 'number' ? num(v, Number.isInteger(v) ? 0 : 2) : v}`);
+    const good = entries.filter(([k, v]) => v === true && GOOD_FLAGS.has(k)).map(([k]) => name(k));
+    const flags = entries.filter(([k, v]) => v === true && !GOOD_FLAGS.has(k)).map(([k]) => name(k));
+    parts.push(el('p', { class: 'quality' }, 'Signal quality: ', [...values, ...good].join(' · '),
+      flags.length ? el('span', { class: 'flags' }, ` · flagged: ${flags.join(', ')}`) : ''));
   }
   if (product === undefined) parts.push(el('p', { class: 'message' }, "This server's plugin does not measure ECGs yet: only the device's values are shown."));
   if (extra.length) {

@@ -20,6 +20,10 @@ function keyMeasurements(ecg) {
   return `HR ${num(m.heart_rate_bpm)} · PR ${num(m.pr_ms)} · QRS ${num(m.qrs_ms)} · QTc ${num(m.qtc_bazett_ms)}`;
 }
 
+let detailsGate = Promise.resolve();
+// Entries fetch their details only after `promise` settles (the ECG view passes its paper).
+export function holdDetailsUntil(promise) { detailsGate = promise.then(() => {}, () => {}); }
+
 function entry(queryId, item) {
   const id = item.orthanc.instance;
   const canvas = el('canvas', { class: 'thumb', width: '160', height: '48', 'aria-label': 'lead II preview' });
@@ -28,9 +32,12 @@ function entry(queryId, item) {
     el('span', { class: 'similarity', title: 'cosine similarity of the two ECGs in the model (1 = identical)' }, num(item.similarity, 3)),
     el('span', { class: 'entry-date' }, date(item.acquisition_time_ms)),
     measures, canvas);
-  // Details only for the entries shown.
-  api.ecg(id).then((ecg) => { measures.textContent = keyMeasurements(ecg); }).catch(() => { measures.textContent = ''; });
-  api.signal(id).then((s) => drawThumbnail(canvas, s)).catch(() => canvas.classList.add('failed'));
+  // Details only for the entries shown, and only once the main paper is drawn (they would
+  // otherwise compete with its signal for the server and the page's thread).
+  detailsGate.then(() => {
+    api.ecg(id).then((ecg) => { measures.textContent = keyMeasurements(ecg); }).catch(() => { measures.textContent = ''; });
+    api.signal(id).then((s) => drawThumbnail(canvas, s)).catch(() => canvas.classList.add('failed'));
+  });
   return el('li', {}, link);
 }
 
@@ -45,6 +52,7 @@ async function fillList(box, spec, ecg, filters, prefetched) {
     const ul = el('ol', { class: 'similar-list' });
     body.replaceChildren(ul, pager(items, PAGE, (page) => ul.replaceChildren(...page.map((it) => entry(ecg.orthanc.instance, it)))));
     box.dataset.loaded = '1';
+    if (window.__ecgPage) (window.__ecgPage.marks = window.__ecgPage.marks || {})[`list ${spec.scope}`] = Math.round(performance.now());
   } catch (e) {
     box.dataset.count = '0';
     box.dataset.error = e.noModel ? 'no-model' : (e.code || String(e.status));
