@@ -138,6 +138,7 @@ IngestStats Ingester::Stats() const {
   stats.failed = failed_;
   stats.backfilling = backfilling_;
   stats.recoveries = recoveries_;
+  stats.unconfirmed = stats.ingested - std::min<uint64_t>(stats.ingested, published_confirmed_);
   std::lock_guard<std::mutex> lock(mutex_);
   stats.database_ok = database_ok_;
   stats.database_error = database_error_;
@@ -332,6 +333,7 @@ void Ingester::SaveCursor(bool force) {
   }
   saved_cursor_ = watermark;
   confirmed_writes_ = written;
+  published_confirmed_ = written;
   published_cursor_ = watermark;
   last_save_ = Clock::now();
   if (watermark >= reindex_seq_ && !backfilling_) reindex_unconfirmed_ = false;

@@ -68,6 +68,9 @@ struct IngestStats {
   std::string last_error;      // the last ingest error or database error, empty if none
   bool backfilling = false;    // a backfill or reindex is enumerating instances
   uint64_t recoveries = 0;     // database crashes detected since start (each replayed)
+  // ECG writes since start not yet made durable by a flushed cursor save (normally back to 0
+  // within a second of the last write; a database crash meanwhile makes the plugin replay them).
+  uint64_t unconfirmed = 0;
 };
 
 class Ingester {
@@ -195,6 +198,7 @@ class Ingester {
   std::atomic<uint64_t> ingested_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> recoveries_{0};
+  std::atomic<uint64_t> published_confirmed_{0};  // confirmed_writes_, for Stats()
   std::atomic<uint64_t> latency_sum_ms_{0};  // since the last PublishMetrics
   std::atomic<uint64_t> latency_count_{0};
 };

@@ -130,7 +130,9 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   std::filesystem::create_directories(config.data_directory);
   ecg::StoreOptions options;
   options.connection_uri = config.connection_uri;
-  options.pool_size = config.threads + 2;  // workers, the reader and REST
+  // The workers, the reader, REST, and the background threads (embedder, measurer, reconciler,
+  // training supervisor), which take a connection for one short statement at a time.
+  options.pool_size = config.threads + 4;
   options.acquire_timeout = std::chrono::milliseconds(10000);
   services->store = std::make_shared<ecg::EcgStore>(options);
   services->ingester = std::make_unique<Ingester>(config, services->store);

@@ -32,6 +32,7 @@ RestAnswer HandleStatus(const RestRequest&) {
                  {"cursor", stats.cursor},
                  {"backfilling", stats.backfilling},
                  {"database_recoveries", stats.recoveries},
+                 {"unconfirmed_writes", stats.unconfirmed},
                  {"last_error", stats.last_error.empty() ? json(nullptr) : json(stats.last_error)}};
   try {
     status["ecgs"] = Store().CountEcgs();

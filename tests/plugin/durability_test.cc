@@ -70,6 +70,9 @@ TEST_F(DurabilityTest, RepeatedPostgresCrashesDuringBurstsLoseNoEcg) {
   const json status = GetJson(orthanc->http(), "/ecg/status");
   EXPECT_EQ(status["ecgs"], static_cast<int64_t>(files.size()));
   EXPECT_GE(status["database_recoveries"].get<int64_t>(), 1) << status.dump();
+  EXPECT_TRUE(WaitUntil([&] {
+    return GetJson(orthanc->http(), "/ecg/status")["unconfirmed_writes"] == 0;
+  })) << GetJson(orthanc->http(), "/ecg/status").dump();
 }
 
 TEST_F(DurabilityTest, OrthancKilledMidBurstAndRestartedLosesNoEcg) {

@@ -1,0 +1,151 @@
+// reconcile_bench: what a reconciliation of the store with Orthanc costs (plugin/reconciler.h).
+//
+// Two parts, each on the real servers:
+//   1. the store's side at scale: `--store-ecgs` ECG rows (1,000,000 by default; metadata rows
+//      only, written by one SQL statement) are listed by EcgStore::ForEachOrthancInstanceId,
+//      hashed and sorted as the reconciler does: seconds and resident bytes of the hash table;
+//   2. a whole reconciliation through the plugin (POST /ecg/reconcile) on an Orthanc holding
+//      `--orthanc-ecgs` ECGs (stored) and as many non-ECG instances (which cost a metadata
+//      look-up each): milliseconds per 1,000 Orthanc instances, from the run's record.
+// At a million ECGs the Orthanc side then scales linearly except Orthanc's listing, whose
+// OFFSET paging grows with the position (docs/durability.md has the figures).
+// --quick: 10,000 store rows, 20 + 20 instances.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report.h"
+#include "storage/ecg_store.h"
+#include "support/orthanc_server.h"
+#include "support/postgres_server.h"
+#include "support/test_env.h"
+#include "waveform/dicom/encoder.h"
+#include "waveform/synth.h"
+
+namespace {
+
+using nlohmann::json;
+
+long Flag(int argc, char** argv, const char* name, long fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
+  }
+  return fallback;
+}
+
+uint64_t Fnv1a(const std::string& id) {  // the reconciler's hash (plugin/reconciler.cc)
+  uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : id) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
+void StoreSide(ecg::testing::PostgresServer& postgres, long rows) {
+  const std::string uri = postgres.CreateDatabase("reconcile_store");
+  ecg::StoreOptions options;
+  options.connection_uri = uri;
+  options.migrate = true;
+  ecg::EcgStore store(options);
+  const std::string n = std::to_string(rows);
+  postgres.PsqlOnUri(uri,
+                     "INSERT INTO patients (patient_id, orthanc_patient_id) SELECT 'P' || g, "
+                     "'op' || g FROM generate_series(1, greatest(1, " + n + " / 10)) g");
+  postgres.PsqlOnUri(
+      uri,
+      "INSERT INTO ecgs (patient_key, sop_instance_uid, orthanc_instance_id, orthanc_series_id,"
+      " orthanc_study_id, orthanc_patient_id, study_instance_uid, series_instance_uid,"
+      " sop_class_uid, source_rate_hz, duration_ms, lead_mask, content_hash)"
+      " SELECT 1 + g % greatest(1, " + n + " / 10), '1.2.826.0.1.' || g,"
+      " substr(md5(g::text), 1, 8) || '-' || substr(md5(g::text), 9, 8) || '-' ||"
+      " substr(md5(g::text), 17, 8) || '-' || substr(md5(g::text), 25, 8) || '-' ||"
+      " substr(md5((g + 1)::text), 1, 8), 's', 's', 'p', '1', '1', '1.2', 500, 10000, 4095, 0"
+      " FROM generate_series(1, " + n + ") g");
+  const double start = ecg::bench::NowSeconds();
+  std::vector<uint64_t> hashes;
+  store.ForEachOrthancInstanceId([&](const std::string& id) { hashes.push_back(Fnv1a(id)); });
+  std::sort(hashes.begin(), hashes.end());
+  const double seconds = ecg::bench::NowSeconds() - start;
+  ecg::bench::Report("reconcile: list and hash the store's IDs, " + n + " ECGs", seconds, "s");
+  ecg::bench::Report("reconcile: hash table, " + n + " ECGs",
+                     hashes.capacity() * sizeof(uint64_t) / 1e6, "MB");
+}
+
+std::string NonEcgInstance(const ecg::testing::TempDir& dir, long i) {
+  const std::string suffix = std::to_string(i + 1);
+  const std::string dump = dir.File("ct.dump"), dcm = dir.File("ct.dcm");
+  std::ofstream(dump) << "(0008,0016) UI 1.2.840.10008.5.1.4.1.1.2\n"
+                      << "(0008,0018) UI 1.2.826.0.1.3680043.10.9." << suffix << "\n"
+                      << "(0010,0020) LO CT-" << (i % 50 + 1) << "\n"
+                      << "(0020,000d) UI 1.2.826.0.1.3680043.10.8." << (i % 50 + 1) << "\n"
+                      << "(0020,000e) UI 1.2.826.0.1.3680043.10.7." << (i % 50 + 1) << "\n";
+  std::string output;
+  if (ecg::testing::RunCommand("dump2dcm '" + dump + "' '" + dcm + "'", &output) != 0) {
+    throw std::runtime_error("dump2dcm failed: " + output);
+  }
+  std::ifstream file(dcm, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+void OrthancSide(ecg::testing::PostgresServer& postgres, long ecgs) {
+  const std::string uri = postgres.CreateDatabase("reconcile_orthanc");
+  ecg::testing::TempDir dir;
+  ecg::testing::OrthancServerOptions options;
+  options.plugin_path = ecg::testing::OrthancServer::PluginPath();
+  options.verbose_log = false;
+  options.ecg_section = {{"Enable", true},      {"ConnectionUri", uri},
+                         {"DataDirectory", dir.File("ecg")}, {"Threads", 2},
+                         {"ReconcileOnStart", false}};
+  ecg::testing::OrthancServer orthanc(options);
+  ecg::SynthOptions synth;
+  synth.patients = std::max<size_t>(1, static_cast<size_t>(ecgs) / 4);
+  synth.ecgs_per_patient = 4;
+  synth.duration_s = 2.0;
+  synth.seed = 5;
+  long uploaded = 0;
+  for (const ecg::SyntheticEcg& ecg : ecg::SynthesiseCohort(synth)) {
+    if (uploaded == ecgs) break;
+    const std::vector<uint8_t> bytes = ecg::dicom::EncodeEcg(ecg.metadata, ecg.signal);
+    orthanc.http().Post("/instances", std::string(bytes.begin(), bytes.end()));
+    ++uploaded;
+  }
+  for (long i = 0; i < ecgs; ++i) orthanc.http().Post("/instances", NonEcgInstance(dir, i));
+  auto status = [&] { return json::parse(orthanc.http().Get("/ecg/status").body); };
+  while (status()["ecgs"] != uploaded) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  orthanc.http().Post("/ecg/reconcile", "");
+  json last;
+  for (;;) {
+    last = status()["reconciliation"]["last"];
+    if (last.is_object() && last["trigger"] == "rest" && !last["finished_at_ms"].is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const double ms = last["finished_at_ms"].get<double>() - last["started_at_ms"].get<double>();
+  const double instances = last["orthanc_instances"].get<double>();
+  ecg::bench::Report("reconcile: whole run, " + std::to_string(static_cast<long>(instances)) +
+                         " Orthanc instances (half ECGs)",
+                     ms, "ms");
+  ecg::bench::Report("reconcile: per 1,000 Orthanc instances", ms / instances * 1000, "ms");
+  ecg::bench::Report("reconcile: removed + added on an unchanged archive",
+                     last["removed"].get<double>() + last["added"].get<double>(), "ECGs", "0");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ecg::bench::Init(argc, argv);
+  if (!ecg::testing::OrthancServer::Available() || !ecg::testing::PostgresServer::Available()) {
+    std::fprintf(stderr, "reconcile_bench: Orthanc or PostgreSQL missing, skipped\n");
+    return 0;
+  }
+  const bool quick = ecg::bench::QuickMode();
+  ecg::testing::PostgresServer postgres;
+  StoreSide(postgres, Flag(argc, argv, "--store-ecgs", quick ? 10000 : 1000000));
+  OrthancSide(postgres, Flag(argc, argv, "--orthanc-ecgs", quick ? 20 : 1000));
+  return 0;
+}
