@@ -52,7 +52,8 @@ function comparisonPanel(result) {
         : `${num(change.percentile)} — the two ECGs differ more than ${num(change.percentile)} % of this archive's ${change.pairs} same-patient ECG pairs with a similar time gap`),
     statements.length
       ? el('ul', { class: 'statements compare-statements' }, statements.map((s) => el('li', { dataset: { code: s.code || '' } }, s.text,
-        s.measurement ? el('small', {}, ` (${(LABELS[s.measurement] || [s.measurement])[0]} ${num(s.from)} → ${num(s.to)})`) : '')))
+        // The values, unless the statement already says them.
+        s.measurement && !(s.text || '').includes(num(s.to)) ? el('small', {}, ` (${(LABELS[s.measurement] || [s.measurement])[0]} ${num(s.from)} → ${num(s.to)})`) : '')))
       : note('No serial-comparison statement: no measured difference passed its threshold.'),
     rows.length ? el('table', { class: 'measurements differences' },
       el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', {}, 'Other ECG'), el('th', {}, 'This ECG'), el('th', {}, 'Difference'))),
