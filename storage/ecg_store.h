@@ -164,6 +164,16 @@ struct Embedding {
   std::vector<float> vector;
 };
 
+// Two consecutive ECGs of a patient's timeline with their embeddings for one model
+// (EcgStore::ForEachConsecutivePair).
+struct EmbeddingPair {
+  int64_t patient_key = 0;
+  Embedding earlier;  // timeline position i
+  Embedding later;    // timeline position i + 1
+  std::optional<int64_t> earlier_acquisition_time_ms;
+  std::optional<int64_t> later_acquisition_time_ms;
+};
+
 // The answer of EcgStore::EcgsWithoutEmbedding.
 struct PendingEmbeddings {
   std::vector<int64_t> ecg_keys;  // without an embedding for the model, ascending
@@ -372,6 +382,17 @@ class EcgStore {
   // poll that passes the last key it checked costs O(new rows). One snapshot for the whole answer.
   PendingEmbeddings EcgsWithoutEmbedding(int64_t model_id, size_t limit, int64_t after_ecg_key = 0);
   int64_t CountEmbeddings(int64_t model_id);
+  // Streams every patient's consecutive ECG pairs (timeline i, i + 1, in Timeline()'s order:
+  // acquisition time, unknown times last, then ecg_key) with their embeddings for model_id,
+  // patient after patient in patient_key order, from one snapshot, in one pass. A pair where
+  // either ECG has no intact embedding of `dimension` is left out (ECGs are not paired across
+  // it). patient_key: only that patient's pairs. Memory: one page of patients_per_page
+  // patients' embeddings. Not retried after a broken connection (kUnavailable): the pairs
+  // already streamed would come again. Returns the number of pairs streamed.
+  size_t ForEachConsecutivePair(int64_t model_id, int dimension,
+                                const std::function<void(const EmbeddingPair&)>& on_pair,
+                                std::optional<int64_t> patient_key = std::nullopt,
+                                size_t patients_per_page = 256);
 
   // --- models ---------------------------------------------------------------------------------
   // Stores a model (TorchScript or any bytes), not active. Returns its id.

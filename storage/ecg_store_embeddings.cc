@@ -185,6 +185,78 @@ PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,
   return pending;
 }
 
+size_t EcgStore::ForEachConsecutivePair(int64_t model_id, int dimension,
+                                        const std::function<void(const EmbeddingPair&)>& on_pair,
+                                        std::optional<int64_t> patient_key,
+                                        size_t patients_per_page) {
+  if (patients_per_page == 0) {
+    throw Error::InvalidArgument("consecutive pairs: patients_per_page must be at least 1");
+  }
+  // Every ECG of the page's patients in timeline order, with its embedding when it has one.
+  const std::string rows_sql =
+      "SELECT e.ecg_key, e.patient_key, m.dimension, m.vector, " +
+      sql::TimestampToMillis("e.acquired_at") +
+      " FROM ecgs e LEFT JOIN embeddings m ON m.model_id = $1 AND m.ecg_key = e.ecg_key"
+      " WHERE e.patient_key = ANY($2::bigint[])"
+      " ORDER BY e.patient_key, e.acquired_at NULLS LAST, e.ecg_key";
+  size_t streamed = 0;
+  bool started = false;
+  std::vector<int64_t> damaged;
+  pool_->RunOnConnection("stream consecutive pairs", [&](pqxx::connection& connection) {
+    // A retry would stream pairs that on_pair has already seen: only the first attempt may run.
+    if (started) throw Error::Unavailable("consecutive pairs: database connection lost");
+    started = true;
+    // One snapshot for all pages; keyset pagination on patient_key keeps memory at one page.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(connection);
+    int64_t after = 0;
+    for (;;) {
+      std::vector<int64_t> patients;
+      if (patient_key) {
+        if (after > 0) break;
+        patients = {*patient_key};
+        after = 1;
+      } else {
+        for (const auto& r : txn.exec_params(
+                 "SELECT patient_key FROM patients WHERE patient_key > $1"
+                 " ORDER BY patient_key LIMIT $2",
+                 after, static_cast<int64_t>(patients_per_page))) {
+          patients.push_back(r[0].as<int64_t>());
+        }
+        if (patients.empty()) break;
+        after = patients.back();
+      }
+      std::optional<EmbeddingPair> pair;  // `later` holds the previous row's embedding
+      for (const auto& r : txn.exec_params(rows_sql, model_id, sql::BigintArray(patients))) {
+        std::optional<Embedding> embedding;
+        if (!r[3].is_null()) embedding = ReadIntactRow(r, model_id, dimension, &damaged);
+        const int64_t patient = r[1].as<int64_t>();
+        const std::optional<int64_t> time =
+            r[4].is_null() ? std::nullopt : std::optional<int64_t>(r[4].as<int64_t>());
+        if (!embedding) {
+          pair.reset();  // not paired across an ECG without embedding
+          continue;
+        }
+        if (pair && pair->patient_key == patient) {
+          pair->earlier = std::move(pair->later);
+          pair->earlier_acquisition_time_ms = pair->later_acquisition_time_ms;
+          pair->later = std::move(*embedding);
+          pair->later_acquisition_time_ms = time;
+          on_pair(*pair);
+          ++streamed;
+        } else {
+          pair.emplace();
+          pair->patient_key = patient;
+          pair->later = std::move(*embedding);
+          pair->later_acquisition_time_ms = time;
+        }
+      }
+    }
+    txn.commit();
+  });
+  DeleteEmbeddings(*pool_, model_id, damaged);
+  return streamed;
+}
+
 int64_t EcgStore::CountEmbeddings(int64_t model_id) {
   int64_t count = 0;
   pool_->Run("count embeddings", [&](pqxx::work& txn) {
