@@ -5,7 +5,9 @@
 // holds. Reported: crashes made, ECGs uploaded, lost (target 0), extra rows (target 0), the
 // database recoveries the plugin detected, and the seconds from the last crash of a round until
 // the store held every ECG (p50, max).
-//   fault_soak_bench [--quick] [--rounds N] [--crashes-per-round N] [--seed N]
+//   fault_soak_bench [--quick] [--rounds N] [--crashes-per-round N] [--seed N] [--plugin PATH]
+// --plugin: another build of libOrthancEcg.so (a copy, so that a rebuild cannot pull it away
+// during a long soak; or an older version, to compare).
 // Default: 40 rounds of 150 ECGs with 5 crashes each (200 crashes, about 15 minutes on 2 cores);
 // --quick: 1 round with 2 crashes.
 #include <cstdio>
@@ -41,6 +43,13 @@ std::vector<std::string> MakeFiles(size_t patients, uint64_t seed) {
   return files;
 }
 
+std::string StringFlag(int argc, char** argv, const char* name, const std::string& fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return fallback;
+}
+
 long Flag(int argc, char** argv, const char* name, long fallback) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
@@ -65,7 +74,8 @@ int main(int argc, char** argv) {
   const std::string uri = postgres.CreateDatabase("soak");
   ecg::testing::TempDir dir;
   ecg::testing::OrthancServerOptions options;
-  options.plugin_path = ecg::testing::OrthancServer::PluginPath();
+  options.plugin_path =
+      StringFlag(argc, argv, "--plugin", ecg::testing::OrthancServer::PluginPath());
   options.verbose_log = false;
   options.ecg_section = {{"Enable", true},        {"ConnectionUri", uri},
                          {"DataDirectory", dir.File("ecg")}, {"Threads", 2},

@@ -7,10 +7,16 @@
 //   2. a whole reconciliation through the plugin (POST /ecg/reconcile) on an Orthanc holding
 //      `--orthanc-ecgs` ECGs (stored) and as many non-ECG instances (which cost a metadata
 //      look-up each): milliseconds per 1,000 Orthanc instances, from the run's record.
+//   3. what it costs ingest: bursts of fresh ECGs uploaded by 4 clients to that Orthanc, each
+//      either while reconciliations run back to back the whole time (the worst case: one a day
+//      is the default) or without; the ratio of the median instances/s (target >= 0.95).
 // At a million ECGs the Orthanc side then scales linearly except Orthanc's listing, whose
 // OFFSET paging grows with the position (docs/durability.md has the figures).
-// --quick: 10,000 store rows, 20 + 20 instances.
+// --quick: 10,000 store rows, 20 + 20 instances, 1 burst of 20 each way.
 #include <algorithm>
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -92,6 +98,86 @@ std::string NonEcgInstance(const ecg::testing::TempDir& dir, long i) {
   return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
+// Instances/s of one burst of `files` uploaded by 4 clients, waiting until the store has them.
+double Burst(ecg::testing::OrthancServer& orthanc, const std::vector<std::string>& files,
+             const std::function<json()>& status) {
+  const int64_t before = status()["ecgs"].get<int64_t>();
+  std::atomic<size_t> next{0};
+  const double start = ecg::bench::NowSeconds();
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      std::unique_ptr<ecg::testing::HttpClient> http = orthanc.NewClient();
+      for (size_t i = next++; i < files.size(); i = next++) http->Post("/instances", files[i]);
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  const double rate = files.size() / (ecg::bench::NowSeconds() - start);
+  while (status()["ecgs"].get<int64_t>() < before + static_cast<int64_t>(files.size())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return rate;
+}
+
+void IngestBesideReconciliation(ecg::testing::OrthancServer& orthanc,
+                                const std::function<json()>& status, long archive) {
+  const bool quick = ecg::bench::QuickMode();
+  const size_t burst = quick ? 20 : 300;
+  const int pairs = quick ? 1 : 4;
+  ecg::SynthOptions synth;
+  synth.patients = burst * 2 * pairs / 4;
+  synth.ecgs_per_patient = 4;
+  synth.duration_s = 10.0;
+  synth.seed = 77;
+  std::vector<std::string> files;
+  for (const ecg::SyntheticEcg& ecg : ecg::SynthesiseCohort(synth)) {
+    const std::vector<uint8_t> bytes = ecg::dicom::EncodeEcg(ecg.metadata, ecg.signal);
+    files.emplace_back(bytes.begin(), bytes.end());
+  }
+  std::vector<double> with, without;
+  std::atomic<bool> looping{false};
+  std::atomic<bool> done{false};
+  std::atomic<int> runs{0};
+  std::thread reconciler([&] {  // POST /ecg/reconcile again as soon as the last one ended
+    std::unique_ptr<ecg::testing::HttpClient> http = orthanc.NewClient();
+    while (!done) {
+      if (!looping) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      http->Post("/ecg/reconcile", "");
+      ++runs;
+      for (;;) {
+        const json r = json::parse(http->Get("/ecg/status").body)["reconciliation"];
+        if (!r["running"].get<bool>() && r["last"].is_object() &&
+            !r["last"]["finished_at_ms"].is_null()) {
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+  });
+  size_t offset = 0;
+  for (int p = 0; p < pairs; ++p) {
+    for (int k = 0; k < 2; ++k) {  // alternate which goes first
+      const bool reconciling = (p + k) % 2 == 0;
+      const std::vector<std::string> slice(files.begin() + offset, files.begin() + offset + burst);
+      offset += burst;
+      looping = reconciling;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      (reconciling ? with : without).push_back(Burst(orthanc, slice, status));
+      looping = false;
+    }
+  }
+  done = true;
+  reconciler.join();
+  const double ratio = ecg::bench::Percentile(with, 0.5) / ecg::bench::Percentile(without, 0.5);
+  ecg::bench::Report("reconcile: ingest inst/s beside back-to-back reconciliations / without, " +
+                         std::to_string(archive * 2) + "-instance archive",
+                     ratio, "ratio", ">= 0.95");
+  ecg::bench::Report("reconcile: reconciliations run during those bursts", runs.load(), "runs");
+}
+
 void OrthancSide(ecg::testing::PostgresServer& postgres, long ecgs) {
   const std::string uri = postgres.CreateDatabase("reconcile_orthanc");
   ecg::testing::TempDir dir;
@@ -115,7 +201,9 @@ void OrthancSide(ecg::testing::PostgresServer& postgres, long ecgs) {
     ++uploaded;
   }
   for (long i = 0; i < ecgs; ++i) orthanc.http().Post("/instances", NonEcgInstance(dir, i));
-  auto status = [&] { return json::parse(orthanc.http().Get("/ecg/status").body); };
+  std::function<json()> status = [&] {
+    return json::parse(orthanc.http().Get("/ecg/status").body);
+  };
   while (status()["ecgs"] != uploaded) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
   orthanc.http().Post("/ecg/reconcile", "");
@@ -133,6 +221,7 @@ void OrthancSide(ecg::testing::PostgresServer& postgres, long ecgs) {
   ecg::bench::Report("reconcile: per 1,000 Orthanc instances", ms / instances * 1000, "ms");
   ecg::bench::Report("reconcile: removed + added on an unchanged archive",
                      last["removed"].get<double>() + last["added"].get<double>(), "ECGs", "0");
+  IngestBesideReconciliation(orthanc, status, ecgs);
 }
 
 }  // namespace
