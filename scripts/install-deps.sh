@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that building, testing and running orthanc-ecg needs.
 # Run as root. Skips apt entirely when everything is already installed.
+#   scripts/install-deps.sh            everything (the test command)
+#   scripts/install-deps.sh --product  without the test-only tools (the browser for the page's
+#                                      tests, docker-compose for the compose check): the run
+#                                      command and the Docker image
 set -euo pipefail
+product_only=false
+[ "${1:-}" = "--product" ] && product_only=true
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libzstd-dev libgtest-dev
@@ -12,9 +18,10 @@ packages=(
   orthanc orthanc-dev
   clang libclang-rt-14-dev
   curl procps python3
-  chromium
-  docker-compose
 )
+if ! $product_only; then
+  packages+=(docker-compose chromium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --product
 bash scripts/build.sh "$here/build"
 source scripts/services.sh
 
