@@ -1,7 +1,11 @@
 #include "plugin/routes_measure.h"
 
+#include <set>
+
+#include "plugin/change_scores.h"
 #include "plugin/ecg_json.h"
 #include "plugin/rest.h"
+#include "plugin/search_service.h"
 #include "waveform/error.h"
 #include "waveform/measurements_json.h"
 #include "waveform/serial_comparison.h"
@@ -49,9 +53,28 @@ json DifferencesJson(const SerialComparison& c) {
   return out;
 }
 
-// The learned change score is not computed yet (docs/measurements.md).
-json ChangeJson() {
-  return {{"percentile", nullptr}, {"pairs", 0}, {"reason", "not computed yet"}};
+// The served model (nullptr when none, or without a search service) and its change reference.
+struct ServedChange {
+  std::shared_ptr<const ServedModel> model;
+  std::shared_ptr<const ChangeReference> reference;
+};
+
+ServedChange CurrentChange() {
+  ServedChange served;
+  if (!g_services->search) return served;
+  served.model = g_services->search->Current();
+  if (served.model) served.reference = g_services->search->ChangeReferenceOf(served.model->model_id);
+  return served;
+}
+
+// The learned change score (plugin/change_scores.h, docs/measurements.md).
+json ChangeJson(const ChangeScore& score, const ServedChange& served) {
+  return {{"percentile", Optional(score.percentile)},
+          {"pairs", score.pairs},
+          {"gap_bin", score.gap_bin.empty() ? json(nullptr) : json(score.gap_bin)},
+          {"distance", Optional(score.distance)},
+          {"model_id", served.model ? json(served.model->model_id) : json(nullptr)},
+          {"reason", score.reason.empty() ? json(nullptr) : json(score.reason)}};
 }
 
 RestAnswer HandleCompare(const RestRequest& request) {
@@ -73,11 +96,26 @@ RestAnswer HandleCompare(const RestRequest& request) {
     other = RequireEcg(Store(), with);
   }
   const SerialComparison c = CompareMeasurements(Measurements(*other), Measurements(ecg));
+  const ServedChange served = CurrentChange();
   return RestAnswer::Json({{"ecg", EcgRef(ecg)},
                            {"with", EcgRef(*other)},
                            {"differences", DifferencesJson(c)},
                            {"statements", StatementsJson(c)},
-                           {"change", ChangeJson()}});
+                           {"change", ChangeJson(ScoreChange(Store(), served.model.get(),
+                                                             served.reference.get(), *other, ecg),
+                                                 served)}});
+}
+
+// The change from the previous ECG of the timeline, from the patient's consecutive distances.
+ChangeScore ConsecutiveChange(const ServedChange& served,
+                              const PairDistances& distances,
+                              const EcgRow& previous, const EcgRow& row) {
+  if (!served.model) return UnscoredChange("no active model");
+  if (previous.patient_key != row.patient_key) return UnscoredChange("not the same store patient");
+  const auto distance = distances.find({previous.ecg_key, row.ecg_key});
+  if (distance == distances.end()) return UnscoredChange("not embedded yet");
+  if (!served.reference) return UnscoredChange("change reference not built yet", distance->second);
+  return served.reference->Score(distance->second, GapMs(previous, row));
 }
 
 RestAnswer HandleTimeline(const RestRequest& request) {
@@ -90,6 +128,13 @@ RestAnswer HandleTimeline(const RestRequest& request) {
   json list = json::array();
   const size_t begin = std::min<size_t>(rows.size(), static_cast<size_t>(offset));
   const size_t end = std::min<size_t>(rows.size(), begin + static_cast<size_t>(limit));
+  const ServedChange served = CurrentChange();
+  PairDistances distances;
+  std::set<int64_t> patient_keys;  // one Orthanc patient may be several store patients (issuers)
+  for (const EcgRow& row : rows) patient_keys.insert(row.patient_key);
+  for (const int64_t key : patient_keys) {
+    if (served.model) AddConsecutiveDistances(Store(), *served.model, key, &distances);
+  }
   std::optional<EcgMeasurements> previous;
   if (begin > 0) previous = Measurements(rows[begin - 1]);
   for (size_t i = begin; i < end; ++i) {
@@ -98,7 +143,7 @@ RestAnswer HandleTimeline(const RestRequest& request) {
     json comparison = nullptr;
     if (previous) {
       const SerialComparison c = CompareMeasurements(*previous, current);
-      comparison = ChangeJson();
+      comparison = ChangeJson(ConsecutiveChange(served, distances, rows[i - 1], row), served);
       comparison["with"] = rows[i - 1].orthanc.instance;
       comparison["statements"] = StatementsJson(c);
     }

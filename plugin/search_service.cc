@@ -134,6 +134,9 @@ void SearchService::Iteration() {
   const bool more = EmbedPending();
   MaintainIndex(/*force_save=*/false);
   if (more) return;
+  if (const std::shared_ptr<const ServedModel> served = Current()) {
+    change_scores_.MaybeRebuild(*store_, *served);
+  }
   const auto poll =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - poll_start);
   Wait(

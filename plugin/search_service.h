@@ -21,6 +21,8 @@
 //     (its worker pool is Orthanc's main thread's, at normal priority, and took about half of
 //     the embedding's matrix products), so the work stays in this thread
 //     (tests/plugin/search_service_test.cc checks every thread that spends CPU time embedding);
+//   - when nothing is pending it rebuilds the served model's change reference when due
+//     (plugin/change_scores.h: a new model, the index grew by 10%, or every 30 minutes);
 //   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
 //     data directory after changes (at most every options.save_interval_s, and at Stop()).
 // Deleted ECGs: the store deletes their embeddings; the index is cleaned lazily, by the request
@@ -43,6 +45,7 @@
 #include <string>
 #include <thread>
 
+#include "plugin/change_scores.h"
 #include "plugin/search_model.h"
 #include "storage/ecg_store.h"
 
@@ -88,6 +91,10 @@ class SearchService {
 
   std::shared_ptr<const ServedModel> Current() const;
   SearchStatus Status() const;
+  // The change reference of model_id (plugin/change_scores.h); nullptr while none is built.
+  std::shared_ptr<const ChangeReference> ChangeReferenceOf(int64_t model_id) const {
+    return change_scores_.ReferenceOf(model_id);
+  }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -117,6 +124,7 @@ class SearchService {
   Clock::time_point last_save_{};
   bool index_dirty_ = false;
   std::chrono::milliseconds poll_delay_{0};
+  ChangeScores change_scores_;  // rebuilt by the thread, read by requests (its own lock)
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

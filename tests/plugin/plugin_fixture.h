@@ -48,6 +48,16 @@ inline std::vector<DicomEcg> SyntheticDicomEcgs(size_t patients, size_t per_pati
   return files;
 }
 
+// A synthetic ECG as written straight into the store (no instance in Orthanc), under the Orthanc
+// instance ID "<n>-00000000-00000000-00000000-00000000" and this Orthanc patient ID.
+inline IngestedEcg StoredSyntheticEcg(SyntheticEcg e, int64_t n, const std::string& patient) {
+  IngestedEcg ecg;
+  ecg.metadata = std::move(e.metadata);
+  ecg.signal = std::move(e.signal);
+  ecg.orthanc = {std::to_string(n) + "-00000000-00000000-00000000-00000000", "s", "t", patient};
+  return ecg;
+}
+
 // Polls predicate every 100 ms until it holds or timeout passes; returns its last value.
 inline bool WaitUntil(const std::function<bool()>& predicate,
                       std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
