@@ -1,4 +1,4 @@
-// orthanc-ecg measure-eval --ludb DIR [--dicom FILE]... [--records]
+// orthanc-ecg measure-eval --ludb DIR [--dicom FILE]... [--records] [--subset A-B] [options]
 //
 // Accuracy of the product's measurements (waveform/ecg_measure.h) against LUDB's cardiologists:
 // for every record listed in DIR/RECORDS (DIR is the LUDB folder of ../shared/data/README.md),
@@ -9,8 +9,13 @@
 // <= 10 ms; QT: +-25 ms, 30 ms; P duration has none) with pass/fail. Records where either side
 // has no value are counted apart. --records adds one line per record. Each --dicom FILE is
 // decoded and measured, and its device measurements (the waveform annotations) are printed
-// beside the product's. Prints text tables; nothing is written.
+// beside the product's. --subset A-B takes only the A-th to B-th records listed in RECORDS
+// (1-based; LUDB's list is in record order, so 1-50 are records 1..99 and 51-100 records
+// 101..199): develop on one half, report on the other. The developer options (--qrs-threshold,
+// --t-lead-rank, ...) set DelineationOptions fields, to evaluate variants without rebuilding.
+// Prints text tables; nothing is written.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,7 +39,20 @@ struct MeasureEvalOptions {
   std::string ludb;                // LUDB folder holding RECORDS and data/
   std::vector<std::string> dicom;  // DICOM files whose device measurements are compared
   bool records = false;            // one line per record
+  std::string subset;              // "A-B": only the A-th to B-th records of RECORDS (1-based)
+  MeasureOptions measure;          // delineation variants (developer options)
 };
+
+// [first, last] (1-based, inclusive) from "A-B"; the whole list when empty.
+std::pair<size_t, size_t> ParseSubset(const std::string& subset) {
+  if (subset.empty()) return {1, SIZE_MAX};
+  size_t first = 0, last = 0;
+  char dash = 0;
+  if (std::sscanf(subset.c_str(), "%zu%c%zu", &first, &dash, &last) != 3 || dash != '-' ||
+      first < 1 || last < first)
+    throw Error::InvalidArgument("--subset: expected A-B with 1 <= A <= B, got " + subset);
+  return {first, last};
+}
 
 struct Interval {
   const char* name;
@@ -62,15 +80,19 @@ void PrintLudb(const MeasureEvalOptions& options) {
   std::vector<Differences> diffs(std::size(kIntervals));
   std::map<std::string, size_t> rhythms;
   std::string name;
-  size_t records = 0;
+  size_t records = 0, position = 0;
+  const auto [first, last] = ParseSubset(options.subset);
   if (options.records) std::printf("%-8s %-42s", "record", "rhythm");
   for (const Interval& in : kIntervals) {
     if (options.records) std::printf(" %14s", (std::string(in.name) + " prod/ref").c_str());
   }
   if (options.records) std::printf("\n");
   while (list >> name) {
+    ++position;
+    if (position < first || position > last) continue;
     const std::string base = options.ludb + "/" + name;
-    const EcgMeasurements m = MeasureEcg(Canonicalise(ReadWfdbRecord(base).group));
+    const EcgMeasurements m =
+        MeasureEcg(Canonicalise(ReadWfdbRecord(base).group), options.measure);
     const LudbReference ref = LudbReferenceIntervals(base);
     ++records;
     ++rhythms[m.rhythm];
@@ -95,8 +117,9 @@ void PrintLudb(const MeasureEvalOptions& options) {
     }
     if (options.records) std::printf("\n");
   }
-  std::printf("LUDB %s: %zu records, product - cardiologists' global reference (ms)\n",
-              options.ludb.c_str(), records);
+  std::printf("LUDB %s%s%s: %zu records, product - cardiologists' global reference (ms)\n",
+              options.ludb.c_str(), options.subset.empty() ? "" : " --subset ",
+              options.subset.c_str(), records);
   std::printf("%-11s %5s %9s %7s %13s %7s  %s\n", "interval", "n", "mean", "SD", "IEC tolerance",
               "result", "not compared (product only / reference only / neither)");
   for (size_t k = 0; k < std::size(kIntervals); ++k) {
@@ -172,6 +195,17 @@ void Setup(CLI::App& app) {
   cmd->add_option("--ludb", options->ludb, "LUDB folder (RECORDS, data/)")->required();
   cmd->add_option("--dicom", options->dicom, "DICOM ECG with device measurements to compare");
   cmd->add_flag("--records", options->records, "one line per record");
+  cmd->add_option("--subset", options->subset,
+                  "A-B: only the A-th to B-th records listed in RECORDS (1-based)");
+  DelineationOptions& d = options->measure.delineation;
+  cmd->add_option("--qrs-threshold", d.qrs_threshold_fraction, "developer: QRS slope share");
+  cmd->add_option("--qrs-hold-ms", d.qrs_hold_ms, "developer: QRS hold (ms)");
+  cmd->add_option("--t-window-ms", d.t_area_window_ms, "developer: T area window (ms)");
+  cmd->add_option("--p-window-ms", d.p_area_window_ms, "developer: P area window (ms)");
+  cmd->add_option("--lead-share", d.min_lead_share, "developer: share for a lead to take part");
+  cmd->add_option("--t-lead-rank", d.t_lead_rank, "developer: 0 sum, k: k-th latest lead T end");
+  cmd->add_option("--qrs-lead-rank", d.qrs_lead_rank, "developer: 0 sum, k: k-th extreme lead QRS");
+  cmd->add_option("--p-lead-rank", d.p_lead_rank, "developer: 0 sum, k: k-th extreme lead P");
   cmd->callback([options] {
     PrintLudb(*options);
     for (const std::string& path : options->dicom) PrintDicom(path);

@@ -145,6 +145,33 @@ std::vector<double> NormalizedSum(const std::vector<std::vector<double>>& curves
   return sum;
 }
 
+// The k-th (1-based, clipped) most extreme of `values`: the k-th latest when `latest`, else the
+// k-th earliest. REQUIRES: values not empty.
+Index RankedBoundary(std::vector<Index> values, int k, bool latest) {
+  std::sort(values.begin(), values.end());
+  if (latest) std::reverse(values.begin(), values.end());
+  return values[std::clamp<size_t>(static_cast<size_t>(std::max(k, 1)) - 1, 0, values.size() - 1)];
+}
+
+// The leads whose peak of `curves` in [lo, hi] reaches `min_share` of the largest lead's, each
+// with its peak's index.
+std::vector<std::pair<size_t, Index>> TakingLeads(const std::vector<std::vector<double>>& curves,
+                                                  Index lo, Index hi, double min_share) {
+  std::vector<std::pair<size_t, Index>> peaks;
+  double largest = 0;
+  for (size_t l = 0; l < curves.size(); ++l) {
+    const Index p = static_cast<Index>(
+        std::max_element(curves[l].begin() + lo, curves[l].begin() + hi + 1) - curves[l].begin());
+    peaks.emplace_back(l, p);
+    largest = std::max(largest, curves[l][p]);
+  }
+  std::vector<std::pair<size_t, Index>> taking;
+  for (const auto& [l, p] : peaks) {
+    if (largest > 0 && curves[l][p] >= min_share * largest) taking.emplace_back(l, p);
+  }
+  return taking;
+}
+
 }  // namespace
 
 std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t r_index,
@@ -190,13 +217,32 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   if (!(peak_velocity > floor_before) || !(peak_velocity > floor_after)) return std::nullopt;
   const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
   const double f = options.qrs_threshold_fraction;
-  const std::optional<Index> onset =
+  std::optional<Index> onset =
       QuietFrom(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1,
                 floor_before + f * (peak_velocity - floor_before), hold);
-  const std::optional<Index> offset =
+  std::optional<Index> offset =
       QuietFrom(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1,
                 floor_after + f * (peak_velocity - floor_after), hold);
   if (!onset || !offset) return std::nullopt;
+  Index qrs_on = *onset, qrs_off = *offset;
+  if (options.qrs_lead_rank > 0) {
+    std::vector<Index> ons, offs;
+    for (const auto& [l, p] : TakingLeads(slopes, peak_lo, peak_hi, options.min_lead_share)) {
+      const std::vector<double>& v = slopes[l];
+      const double before = QuietestLevel(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
+      const double after = QuietestLevel(v, r + Samples(40, rate), r + Samples(250, rate), quiet);
+      if (const auto on = QuietFrom(v, p, std::max<Index>(0, r - Samples(200, rate)), -1,
+                                    before + f * (v[p] - before), hold))
+        ons.push_back(*on);
+      if (const auto off = QuietFrom(v, p, std::min<Index>(n - 1, r + Samples(250, rate)), +1,
+                                     after + f * (v[p] - after), hold))
+        offs.push_back(*off);
+    }
+    if (!ons.empty()) qrs_on = RankedBoundary(ons, options.qrs_lead_rank, false);
+    if (!offs.empty()) qrs_off = RankedBoundary(offs, options.qrs_lead_rank, true);
+  }
+  onset = qrs_on;
+  offset = qrs_off;
 
   BeatBoundaries b;
   b.qrs_onset = static_cast<size_t>(*onset);
@@ -221,8 +267,16 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
         std::min({n - 1, t_peak + Samples(300, rate),
                   std::max(t_peak + Samples(100, rate), r + rr - Samples(200, rate))});
     b.t_peak = static_cast<size_t>(t_peak);
-    if (const auto t_end =
-            AreaBoundary(m, t_peak + 1, end_hi, Samples(options.t_area_window_ms, rate), true)) {
+    const Index w = Samples(options.t_area_window_ms, rate);
+    if (options.t_lead_rank > 0) {
+      std::vector<Index> ends;
+      for (const auto& [l, p] : TakingLeads(deviation, t_lo, t_hi, options.min_lead_share)) {
+        if (const auto e = AreaBoundary(deviation[l], p + 1, std::max(end_hi, p + 1), w, true))
+          ends.push_back(*e);
+      }
+      if (!ends.empty())
+        b.t_offset = static_cast<size_t>(RankedBoundary(ends, options.t_lead_rank, true));
+    } else if (const auto t_end = AreaBoundary(m, t_peak + 1, end_hi, w, true)) {
       b.t_offset = static_cast<size_t>(*t_end);
     }
   }
@@ -252,8 +306,20 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
       const std::vector<double> m =
           NormalizedSum(detrended, p_peak - reach, p_peak + reach, options.min_lead_share);
       const Index w = std::max<Index>(1, Samples(options.p_area_window_ms, rate));
-      const auto p_on = AreaBoundary(m, p_lo, p_peak - 1, w, false);
-      const auto p_off = AreaBoundary(m, p_peak + 1, p_hi, w, true);
+      auto p_on = AreaBoundary(m, p_lo, p_peak - 1, w, false);
+      auto p_off = AreaBoundary(m, p_peak + 1, p_hi, w, true);
+      if (options.p_lead_rank > 0) {
+        std::vector<Index> ons, offs;
+        const Index lo = std::max(p_lo, p_peak - reach), hi = std::min(p_hi, p_peak + reach);
+        for (const auto& [l, p] : TakingLeads(detrended, lo, hi, options.min_lead_share)) {
+          if (p <= p_lo || p >= p_hi) continue;
+          if (const auto on = AreaBoundary(detrended[l], p_lo, p - 1, w, false)) ons.push_back(*on);
+          if (const auto off = AreaBoundary(detrended[l], p + 1, p_hi, w, true))
+            offs.push_back(*off);
+        }
+        if (!ons.empty()) p_on = RankedBoundary(ons, options.p_lead_rank, false);
+        if (!offs.empty()) p_off = RankedBoundary(offs, options.p_lead_rank, true);
+      }
       if (p_on && p_off) {
         b.p_onset = static_cast<size_t>(*p_on);
         b.p_offset = static_cast<size_t>(*p_off);

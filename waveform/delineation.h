@@ -17,6 +17,9 @@
 //   the t after the T peak that maximises sum_{j=t-W+1..t} (m(j) - m(t)), W = 128 ms. The
 //   indicator does not depend on the level the curve settles at, so a TP segment that does not
 //   return to the PQ level does not move it.
+//   Since version 2 (`t_lead_rank`): the indicator runs on each taking lead's own |deviation|
+//   and the 4th latest lead's T end is taken: the global T end is the latest lead's, and the
+//   4th latest keeps three outlying leads (U waves, noise) from moving it.
 // - P wave: in the window between the previous beat's T end (one RR earlier) and QRS onset, each
 //   lead detrended by the line through its levels at the window's ends. The P peak is the
 //   maximum of the spatial magnitude (root sum of squares over the leads); a P wave is reported
@@ -51,6 +54,13 @@ struct DelineationOptions {
   double min_lead_share = 0.2;
   // Smallest spatial P amplitude (uV, root sum of squares over the leads) taken as a P wave.
   double min_p_amplitude_uV = 40;
+  // 0: the boundary on the normalised sum. k >= 1: each taking lead delimited on its own curve
+  // (same indicator and threshold), and the k-th most extreme lead's boundary taken (k-th
+  // latest T end; k-th earliest onset and k-th latest offset for P and QRS): the IEC global
+  // boundary (k = 1) made robust to k - 1 outlying leads.
+  int t_lead_rank = 4;
+  int qrs_lead_rank = 0;
+  int p_lead_rank = 0;
 };
 
 struct BeatBoundaries {

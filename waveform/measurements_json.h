@@ -17,7 +17,9 @@
 
 namespace ecg {
 
-constexpr int kMeasureVersion = 1;
+// 1: first method; 2: T end per lead, the 4th latest lead's (waveform/delineation.h,
+// docs/measurements.md).
+constexpr int kMeasureVersion = 2;
 
 nlohmann::json MeasurementsToJson(const EcgMeasurements& m);
 EcgMeasurements MeasurementsFromJson(const nlohmann::json& j);
