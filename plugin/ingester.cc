@@ -35,6 +35,11 @@ constexpr size_t kMaxBatch = 32;
 // Stored instances whose SOP class the reader may learn without asking Orthanc: a few MB, far
 // more than the instances stored during one read gap, even at thousands per second.
 constexpr size_t kMaxNotes = 65536;
+// Workers measure an ECG (about 1.5 ms of CPU) only while fewer ECGs than this wait: during a
+// burst they leave it to the background measurer (plugin/measurement_backlog.h, at idle
+// priority), which measures them once the cores are free; measured at ingest, the burst cost
+// Orthanc about a sixth of its throughput here (docs/benchmarks.md, 2026-12-05).
+constexpr size_t kMeasureAtIngestBelowQueued = 8;
 // ECG files kept from the stored-instance callback for the workers: a few hundred ECGs, the
 // backlog of a burst; beyond it the workers fetch the files from Orthanc.
 constexpr size_t kMaxNotedFileBytes = 64 << 20;
@@ -425,7 +430,7 @@ bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
   if (!dicom) return true;  // deleted meanwhile: nothing to ingest
   IngestedEcg ecg;
   try {
-    ecg = DecodeForStore(*dicom);
+    ecg = DecodeForStore(*dicom, /*measure=*/queue_.queued() < kMeasureAtIngestBelowQueued);
   } catch (const std::exception& e) {
     return RecordFailure(task, e.what());
   }

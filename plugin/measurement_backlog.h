@@ -1,7 +1,8 @@
 // MeasurementBacklog: measures, in the background at the lowest priority, the stored ECGs that
 // have no product measurements of the current method version (kMeasureVersion): those stored
-// before the upgrade that added measuring (sql/0003_measurements.sql), and all of them again when
-// the method's version changes. ECGs ingested since are measured at ingest
+// before the upgrade that added measuring (sql/0003_measurements.sql), all of them again when
+// the method's version changes, and those ingested during a burst, which the ingest workers leave
+// unmeasured so as not to slow Orthanc (plugin/ingester.cc); the others are measured at ingest
 // (plugin/ingest_pipeline.h) and never wait here.
 //
 // One thread, started by Start() (after the store is migrated) and joined by Stop(). It asks the

@@ -71,7 +71,7 @@ RestAnswer HandleSearch(const RestRequest& request) {
   }
   if (request.body.empty()) throw Error::InvalidArgument("the body must be a DICOM ECG file");
   const std::shared_ptr<const ServedModel> served = RequireModel();
-  const IngestedEcg ecg = DecodeForStore(request.body);
+  const IngestedEcg ecg = DecodeForStore(request.body, /*measure=*/false);
   const std::vector<float> embedding = served->embedder->Embed(ecg.signal);
   return RestAnswer::Json(SimilarJson(*served, FindSimilar(Store(), *served, embedding, options)));
 }
