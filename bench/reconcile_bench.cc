@@ -2,8 +2,8 @@
 //
 // Two parts, each on the real servers:
 //   1. the store's side at scale: `--store-ecgs` ECG rows (1,000,000 by default; metadata rows
-//      only, written by one SQL statement) are listed by EcgStore::ForEachOrthancInstanceId,
-//      hashed and sorted as the reconciler does: seconds and resident bytes of the hash table;
+//      only, written by one SQL statement) are listed, hashed and sorted as the reconciler does
+//      (EcgStore::OrthancInstanceIdHashes): seconds and resident bytes of the hash table;
 //   2. a whole reconciliation through the plugin (POST /ecg/reconcile) on an Orthanc holding
 //      `--orthanc-ecgs` ECGs (stored) and as many non-ECG instances (which cost a metadata
 //      look-up each): milliseconds per 1,000 Orthanc instances, from the run's record.
@@ -46,12 +46,6 @@ long Flag(int argc, char** argv, const char* name, long fallback) {
   return fallback;
 }
 
-uint64_t Fnv1a(const std::string& id) {  // the reconciler's hash (plugin/reconciler.cc)
-  uint64_t hash = 14695981039346656037ull;
-  for (const unsigned char c : id) hash = (hash ^ c) * 1099511628211ull;
-  return hash;
-}
-
 void StoreSide(ecg::testing::PostgresServer& postgres, long rows) {
   const std::string uri = postgres.CreateDatabase("reconcile_store");
   ecg::StoreOptions options;
@@ -73,9 +67,7 @@ void StoreSide(ecg::testing::PostgresServer& postgres, long rows) {
       " substr(md5((g + 1)::text), 1, 8), 's', 's', 'p', '1', '1', '1.2', 500, 10000, 4095, 0"
       " FROM generate_series(1, " + n + ") g");
   const double start = ecg::bench::NowSeconds();
-  std::vector<uint64_t> hashes;
-  store.ForEachOrthancInstanceId([&](const std::string& id) { hashes.push_back(Fnv1a(id)); });
-  std::sort(hashes.begin(), hashes.end());
+  const std::vector<uint64_t> hashes = store.OrthancInstanceIdHashes();  // the reconciler's
   const double seconds = ecg::bench::NowSeconds() - start;
   ecg::bench::Report("reconcile: list and hash the store's IDs, " + n + " ECGs", seconds, "s");
   ecg::bench::Report("reconcile: hash table, " + n + " ECGs",

@@ -29,15 +29,6 @@ bool IsWaveformInstance(const std::string& instance_id) {
 
 }  // namespace
 
-uint64_t HashOrthancId(const std::string& id) {
-  uint64_t hash = 14695981039346656037ull;
-  for (const unsigned char c : id) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
-
 Reconciler::Reconciler(ReconcilerOptions options, std::shared_ptr<EcgStore> store,
                        Ingester* ingester)
     : options_(options), store_(std::move(store)), ingester_(ingester) {}
@@ -130,14 +121,6 @@ void Reconciler::Loop() {
   }
 }
 
-std::vector<uint64_t> Reconciler::StoreHashes() {
-  std::vector<uint64_t> hashes;
-  store_->ForEachOrthancInstanceId([&](const std::string& id) { hashes.push_back(HashOrthancId(id)); });
-  std::sort(hashes.begin(), hashes.end());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  return hashes;
-}
-
 void Reconciler::RunOnce(const std::string& trigger) {
   const auto started = std::chrono::steady_clock::now();
   ReconciliationRecord record;
@@ -145,7 +128,7 @@ void Reconciler::RunOnce(const std::string& trigger) {
   record.reconciliation_id = store_->StartReconciliation(trigger);
   try {
     // 1. The store first: an ECG written after this point is never a removal candidate.
-    const std::vector<uint64_t> store_hashes = StoreHashes();
+    const std::vector<uint64_t> store_hashes = store_->OrthancInstanceIdHashes();
     record.store_instances = static_cast<int64_t>(store_hashes.size());
     std::vector<bool> seen(store_hashes.size(), false);
 

@@ -75,7 +75,6 @@ class Reconciler {
   void Loop();
   // Runs one reconciliation; throws ecg::Error (recorded by the caller).
   void RunOnce(const std::string& trigger);
-  std::vector<uint64_t> StoreHashes();
   void PublishMetrics(const ReconciliationRecord& record);
   bool stopping() const { return stopping_; }
 
@@ -93,8 +92,5 @@ class Reconciler {
   std::string running_trigger_;
   std::string last_error_;
 };
-
-// FNV-1a 64 of an Orthanc ID: what the reconciliation compares.
-uint64_t HashOrthancId(const std::string& id);
 
 }  // namespace ecg::plugin

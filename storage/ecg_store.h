@@ -80,6 +80,9 @@ struct ReconciliationRecord {
   std::string error;                      // why it stopped early; empty when it finished
 };
 
+// FNV-1a 64 of an Orthanc ID: what the reconciliation compares (plugin/reconciler.h).
+uint64_t HashOrthancId(const std::string& id);
+
 // One decoded ECG as the ingest path hands it to the store.
 struct IngestedEcg {
   OrthancIds orthanc;
@@ -347,6 +350,8 @@ class EcgStore {
   // deleted meanwhile may or may not come; an ID may come twice if it is in both tables).
   void ForEachOrthancInstanceId(const std::function<void(const std::string&)>& on_id,
                                 size_t page_rows = 10000);
+  // HashOrthancId of each of those IDs, sorted and unique: 8 bytes per ECG.
+  std::vector<uint64_t> OrthancInstanceIdHashes();
   // Starts a reconciliation record; returns its id.
   int64_t StartReconciliation(const std::string& trigger);
   // Records the counts and the end of a reconciliation (error empty when it finished).

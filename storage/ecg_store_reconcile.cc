@@ -1,4 +1,6 @@
 // EcgStore: what the reconciliation with Orthanc reads and records (plugin/reconciler.h).
+#include <algorithm>
+
 #include "storage/connection_pool.h"
 #include "storage/ecg_store.h"
 #include "storage/sql_values.h"
@@ -42,6 +44,23 @@ ReconciliationRecord ReadRecord(const pqxx::row& r) {
 }
 
 }  // namespace
+
+uint64_t HashOrthancId(const std::string& id) {
+  uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : id) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::vector<uint64_t> EcgStore::OrthancInstanceIdHashes() {
+  std::vector<uint64_t> hashes;
+  ForEachOrthancInstanceId([&](const std::string& id) { hashes.push_back(HashOrthancId(id)); });
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  return hashes;
+}
 
 void EcgStore::ForEachOrthancInstanceId(const std::function<void(const std::string&)>& on_id,
                                         size_t page_rows) {

@@ -2,6 +2,7 @@
 // restart keeps it, and a cursor is saved only while it holds (storage/ecg_store.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "tests/storage/store_fixture.h"
@@ -86,6 +87,10 @@ TEST_F(ServerLifeTest, TheStoreListsTheOrthancIdsOfItsEcgsAndErrorsPageByPage) {
   std::set<std::string> expected;
   for (const IngestedEcg& ecg : batch) expected.insert(ecg.orthanc.instance);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end() - 1), expected);
+  const std::vector<uint64_t> hashes = store_->OrthancInstanceIdHashes();
+  EXPECT_EQ(hashes.size(), 8u);
+  EXPECT_TRUE(std::is_sorted(hashes.begin(), hashes.end()));
+  EXPECT_TRUE(std::binary_search(hashes.begin(), hashes.end(), HashOrthancId(ids.back())));
 }
 
 TEST_F(ServerLifeTest, AReconciliationIsRecordedWithItsCounts) {
