@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -18,12 +20,33 @@ std::string Lower(std::string text) {
   return text;
 }
 
+std::string Base64(const std::string& bytes) {
+  static const char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, bytes.size() - i);
+    uint32_t group = 0;
+    for (size_t j = 0; j < 3; ++j) {
+      group = (group << 8) | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
+    }
+    for (size_t j = 0; j < 4; ++j) {
+      out += j <= n ? kDigits[(group >> (18 - 6 * j)) & 63] : '=';
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 HttpClient::HttpClient(std::string host, int port) : host_(std::move(host)), port_(port) {}
 
 HttpClient::~HttpClient() {
   Close();
+}
+
+void HttpClient::SetBasicAuth(const std::string& user, const std::string& password) {
+  authorization_ = "Authorization: Basic " + Base64(user + ":" + password) + "\r\n";
 }
 
 void HttpClient::Connect() {
@@ -70,7 +93,8 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& p
                                  const std::string& body) {
   const std::string head =
       method + " " + path + " HTTP/1.1\r\nHost: " + host_ +
-      "\r\nConnection: keep-alive\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+      "\r\nConnection: keep-alive\r\n" + authorization_ +
+      "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (fd_ < 0) Connect();
     if (SendAll(head) && SendAll(body)) {

@@ -3,6 +3,9 @@
 //
 // One client keeps one keep-alive connection to host:port and reconnects when the server closed
 // it. Answers must carry Content-Length (Orthanc's do) or end with the connection.
+// SetBasicAuth() makes every later request carry HTTP Basic credentials (an Orthanc started with
+// authentication, OrthancServerOptions::authentication); without it no Authorization header is
+// sent. The credentials are never part of an error message.
 // Errors: std::runtime_error when the server cannot be reached or answers garbage; HTTP error
 // statuses are returned, not thrown. Not thread-safe: one client per thread.
 #pragma once
@@ -31,6 +34,9 @@ class HttpClient {
   HttpResponse Delete(const std::string& path) { return Request("DELETE", path, ""); }
   HttpResponse Request(const std::string& method, const std::string& path, const std::string& body);
 
+  // Sends "Authorization: Basic base64(user:password)" with every later request.
+  void SetBasicAuth(const std::string& user, const std::string& password);
+
  private:
   void Connect();
   void Close();
@@ -40,6 +46,7 @@ class HttpClient {
 
   std::string host_;
   int port_;
+  std::string authorization_;  // the header line with its CRLF, or empty
   int fd_ = -1;
   std::string buffer_;
 };

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -28,6 +29,16 @@ bool WaitForExit(pid_t pid, std::chrono::seconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+// 24 random letters and digits.
+std::string RandomPassword() {
+  static const char kAlphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::random_device device;
+  std::uniform_int_distribution<size_t> pick(0, sizeof(kAlphabet) - 2);
+  std::string password;
+  for (int i = 0; i < 24; ++i) password += kAlphabet[pick(device)];
+  return password;
 }
 
 }  // namespace
@@ -57,7 +68,8 @@ std::string OrthancServer::PluginPath() {
   return BinaryPath("libOrthancEcg.so");
 }
 
-OrthancServer::OrthancServer(OrthancServerOptions options) : options_(std::move(options)) {
+OrthancServer::OrthancServer(OrthancServerOptions options)
+    : options_(std::move(options)), password_(RandomPassword()) {
   http_port_ = FreeTcpPort();
   dicom_port_ = FreeTcpPort();
   while (dicom_port_ == http_port_) dicom_port_ = FreeTcpPort();
@@ -77,6 +89,11 @@ void OrthancServer::SetEcgSection(const nlohmann::json& section) {
   WriteConfiguration();
 }
 
+void OrthancServer::SetAuthentication(bool on) {
+  options_.authentication = on;
+  WriteConfiguration();
+}
+
 void OrthancServer::WriteConfiguration() {
   nlohmann::json config = {
       {"Name", "orthanc-ecg-test"},
@@ -86,12 +103,13 @@ void OrthancServer::WriteConfiguration() {
       {"DicomPort", dicom_port_},
       {"DicomAet", "ORTHANC"},
       {"RemoteAccessAllowed", false},
-      {"AuthenticationEnabled", false},
+      {"AuthenticationEnabled", options_.authentication},
       {"HttpDescribeErrors", true},
       {"DicomCheckCalledAet", false},
       {"StorageCompression", false},
       {"Plugins", nlohmann::json::array()},
   };
+  if (options_.authentication) config["RegisteredUsers"] = {{user_, password_}};
   if (!options_.plugin_path.empty()) config["Plugins"].push_back(options_.plugin_path);
   if (!options_.ecg_section.is_null()) config["Ecg"] = options_.ecg_section;
   for (const auto& item : options_.extra_settings.items()) config[item.key()] = item.value();
@@ -131,8 +149,7 @@ void OrthancServer::WaitUntilAnswering() {
       throw std::runtime_error("OrthancServer: Orthanc exited at start:\n" + LogTail());
     }
     try {
-      HttpClient probe("127.0.0.1", http_port_);
-      if (probe.Get("/system").status == 200) return;
+      if (NewClient()->Get("/system").status == 200) return;
     } catch (const std::runtime_error&) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -166,6 +183,12 @@ HttpClient& OrthancServer::http() {
 }
 
 std::unique_ptr<HttpClient> OrthancServer::NewClient() const {
+  std::unique_ptr<HttpClient> client = AnonymousClient();
+  if (options_.authentication) client->SetBasicAuth(user_, password_);
+  return client;
+}
+
+std::unique_ptr<HttpClient> OrthancServer::AnonymousClient() const {
   return std::make_unique<HttpClient>("127.0.0.1", http_port_);
 }
 
