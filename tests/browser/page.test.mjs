@@ -4,6 +4,9 @@
 //   --base http://127.0.0.1:PORT  --ecg ID (an ECG with priors)  --other ID (one of its priors)
 //    --patient ID (the ECG's patient)  --out DIR (screenshots, results.json)
 //   --similar ready|no-model (whether a model serves search)
+//   --auth basic: only the checks behind Orthanc's HTTP Basic authentication (the server runs with
+//     "AuthenticationEnabled"); the user and password come from the environment variable
+//     ECG_TEST_CREDENTIALS ("user:password"), never from the command line, and are never printed.
 // Prints one line per check and "N passed, N failed"; exits 1 when any check failed.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -107,7 +110,63 @@ function checkScale(facts, label) {
   check(`${label}: ${seconds} s of trace span ${seconds * facts.mmPerS / 5} large squares (${facts.mmPerS} mm/s)`, Math.abs(squares - (seconds * facts.mmPerS) / 5) < 0.5, `${squares.toFixed(2)} squares`);
 }
 
+// Behind Orthanc's authentication: without credentials the page is refused (401); with the
+// user's credentials given to the browser (as a clinician logged in to Orthanc), the page and
+// every same-origin call it makes succeed; no URL carries the credentials.
+async function behindAuthentication() {
+  const [username, ...rest] = (process.env.ECG_TEST_CREDENTIALS || '').split(':');
+  const password = rest.join(':');
+  if (!username || !password) { check('ECG_TEST_CREDENTIALS gives user:password', false); return; }
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Chromium, with no credentials to answer the challenge, refuses the navigation.
+    const shown = await page.goto(`${app}?ecg=${args.ecg}`).then((r) => String(r.status()),
+      (e) => (/ERR_INVALID_AUTH_CREDENTIALS/.test(e.message) ? 'refused' : e.message));
+    const route = (await context.request.get(`${args.base}/ecg/ecgs/${args.ecg}`)).status();
+    check('behind authentication: without credentials the page and the routes answer 401', ['401', 'refused'].includes(shown) && route === 401, `page ${shown}, route ${route}`);
+    await context.close();
+  }
+  const context = await browser.newContext({ viewport: { width: 1700, height: 1200 }, httpCredentials: { username, password, origin: args.base } });
+  const urls = [];
+  context.on('request', (r) => urls.push(r.url()));
+  for (const [view, query] of [['ECG', `ecg=${args.ecg}`], ['course', `patient=${args.patient}`]]) {
+    const page = await context.newPage();
+    page.problems = [];
+    page.bad = [];
+    page.on('console', (m) => { if (m.type() === 'error') page.problems.push(m.text()); });
+    page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+    page.on('response', (r) => { if (r.status() >= 400) page.bad.push(`${r.status()} ${new URL(r.url()).pathname}`); });
+    await ready(page, `${app}?${query}`);
+    const label = `behind authentication, the ${view} view`;
+    check(`${label}: loads without console errors`, page.problems.length === 0, page.problems.join(' | '));
+    check(`${label}: every request succeeds`, unexpected(page).length === 0, unexpected(page).join(', '));
+    if (view === 'ECG') {
+      results.first_paint_ms_auth = await page.evaluate(() => window.__ecgPage.firstPaintMs);
+      const facts = await paperFacts(page);
+      check(`${label}: 12 leads drawn`, facts.leadsDrawn.length === 12 && facts.ink.filter((b) => !b.rhythm).every((b) => b.ink > 100), facts.leadsDrawn.join(' '));
+      const counts = await page.evaluate(() => [...document.querySelectorAll('.similar-box')].map((b) => Number(b.dataset.count)));
+      check(`${label}: both similar lists fill`, counts.length === 2 && counts.every((n) => n > 0), JSON.stringify(counts));
+      const drawn = await page.waitForFunction(() => document.querySelectorAll('canvas.thumb[data-drawn="1"]').length > 0, null, { timeout: 10000 }).then(() => true, () => false);
+      check(`${label}: thumbnails are drawn (their signals fetched)`, drawn);
+      const identity = await page.evaluate(() => document.querySelector('.identity-host').dataset.identity || '');
+      check(`${label}: the identity check answered`, ['consistent', 'suspicious', 'unknown'].includes(identity), identity);
+      const patient = await page.evaluate(() => (document.querySelector('.header-host .patient-id') || {}).textContent || '');
+      check(`${label}: the header shows the patient from Orthanc's own REST API`, /^ID \S/.test(patient) && patient !== 'ID —');
+    } else {
+      const ink = await page.evaluate(() => { const c = document.querySelector('canvas.course-plot'); return c ? Number(c.dataset.points || 0) : -1; });
+      check(`${label}: the course plot is drawn`, ink > 0, `${ink} points`);
+    }
+    await page.close();
+  }
+  const leaking = urls.filter((u) => { const url = new URL(u); return url.username || url.password || u.includes(password); });
+  check(`behind authentication: no URL carries the credentials (${urls.length} requests)`, leaking.length === 0, `${leaking.length} do`);
+  check('behind authentication: every request is same-origin', urls.every((u) => new URL(u).origin === new URL(args.base).origin));
+  await context.close();
+}
+
 try {
+  if (args.auth) await behindAuthentication(); else {
   // 0. Warm the browser (its processes, not the page: every check below has a fresh context and
   //    cache) so that first paint measures the page, not Chromium's start.
   { const warm = await openPage(); await ready(warm, app); await warm.context().close(); }
@@ -358,10 +417,11 @@ try {
       await p.context().close();
     }
   }
+  }  // not args.auth
 } catch (e) {
   check(`no exception in the test itself`, false, e.stack || String(e));
 }
 await browser.close();
-writeFileSync(`${args.out}/results.json`, JSON.stringify(results, null, 2));
+writeFileSync(`${args.out}/results${args.auth ? '-auth' : ''}.json`, JSON.stringify(results, null, 2));
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

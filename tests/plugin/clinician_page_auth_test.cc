@@ -24,12 +24,9 @@ TEST_F(ClinicianPageAuthTest, WithAuthenticationOnThePageAndRoutesAnswer401Witho
   const json uploaded = Upload(http, SyntheticDicomEcgs(1, 1, /*seed=*/63)[0]);
   ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == 1; })) << orthanc.LogTail();
   const std::string id = uploaded["ID"].get<std::string>();
-  const std::vector<std::string> paths = {"/ecg/app/",
-                                          "/ecg/app/index.html?ecg=" + id,
-                                          "/ecg/app/api.js",
-                                          "/ecg/ecgs/" + id,
-                                          "/ecg/ecgs/" + id + "/signal?format=i16",
-                                          "/ecg/status"};
+  const std::vector<std::string> paths = {
+      "/ecg/app/",       "/ecg/app/index.html?ecg=" + id,          "/ecg/app/api.js",
+      "/ecg/ecgs/" + id, "/ecg/ecgs/" + id + "/signal?format=i16", "/ecg/status"};
 
   std::unique_ptr<HttpClient> anonymous = orthanc.AnonymousClient();
   std::unique_ptr<HttpClient> wrong = orthanc.AnonymousClient();

@@ -132,6 +132,24 @@ TEST_F(ClinicianPageTest, ThePageDrawsAnEcgItsListsCompareAndCourseInHeadlessChr
   std::cout << output;
   EXPECT_EQ(status, 0) << output << orthanc_->LogTail();
   EXPECT_TRUE(std::filesystem::exists(out + "/ecg.png"));
+
+  // The same server behind Orthanc's HTTP Basic authentication (restarted with a registered user
+  // and a generated password): the browser, given the user's credentials, draws the page and its
+  // lists through same-origin calls. The credentials reach node through its environment only.
+  orthanc_->Stop();
+  orthanc_->SetAuthentication(true);
+  orthanc_->Start();
+  ASSERT_TRUE(WaitUntil(
+      [&] { return GetJson(orthanc_->http(), "/ecg/status")["search"]["state"] == "ready"; },
+      std::chrono::seconds(60)))
+      << orthanc_->LogTail();
+  setenv("ECG_TEST_CREDENTIALS", (orthanc_->user() + ":" + orthanc_->password()).c_str(), 1);
+  const int auth_status = RunCommand(command + " --auth basic", &output);
+  unsetenv("ECG_TEST_CREDENTIALS");
+  std::cout << output;
+  EXPECT_EQ(auth_status, 0) << output << orthanc_->LogTail();
+  EXPECT_EQ(output.find(orthanc_->password()), std::string::npos);
+  EXPECT_EQ(orthanc_->LogTail(size_t{1} << 30).find(orthanc_->password()), std::string::npos);
 }
 
 }  // namespace

@@ -21,8 +21,7 @@ std::string Lower(std::string text) {
 }
 
 std::string Base64(const std::string& bytes) {
-  static const char kDigits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (size_t i = 0; i < bytes.size(); i += 3) {
     const size_t n = std::min<size_t>(3, bytes.size() - i);
@@ -91,10 +90,9 @@ bool HttpClient::Fill() {
 
 HttpResponse HttpClient::Request(const std::string& method, const std::string& path,
                                  const std::string& body) {
-  const std::string head =
-      method + " " + path + " HTTP/1.1\r\nHost: " + host_ +
-      "\r\nConnection: keep-alive\r\n" + authorization_ +
-      "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head = method + " " + path + " HTTP/1.1\r\nHost: " + host_ +
+                           "\r\nConnection: keep-alive\r\n" + authorization_ +
+                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (fd_ < 0) Connect();
     if (SendAll(head) && SendAll(body)) {

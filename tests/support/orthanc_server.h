@@ -3,12 +3,12 @@
 //
 // The constructor picks free HTTP and DICOM ports, writes orthanc.json (SQLite index and storage
 // in the directory, RemoteAccessAllowed false, "Plugins": [plugin_path] when given, the "Ecg"
-// section when given; no authentication unless options.authentication) and starts Orthanc with TCP_NODELAY=1 (Debian's build
-// otherwise waits for delayed ACKs on C-STORE). Orthanc listens on all interfaces; tests send
-// to 127.0.0.1 only. Start() returns once GET /system answers. Stop() terminates Orthanc
-// (SIGTERM, then SIGKILL after 30 s) and Kill() simulates a crash; the storage survives both, so
-// Start() brings the same Orthanc back on the same ports. The destructor stops it and removes
-// the directory.
+// section when given; no authentication unless options.authentication) and starts Orthanc with
+// TCP_NODELAY=1 (Debian's build otherwise waits for delayed ACKs on C-STORE). Orthanc listens on
+// all interfaces; tests send to 127.0.0.1 only. Start() returns once GET /system answers. Stop()
+// terminates Orthanc (SIGTERM, then SIGKILL after 30 s) and Kill() simulates a crash; the storage
+// survives both, so Start() brings the same Orthanc back on the same ports. The destructor stops it
+// and removes the directory.
 //
 //   ecg::testing::OrthancServer orthanc({.plugin_path = PluginPath(), .ecg_section = section});
 //   orthanc.http().Post("/instances", dicom_bytes);
