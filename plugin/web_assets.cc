@@ -1,6 +1,8 @@
 #include "plugin/web_assets.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 #include <orthanc/OrthancCPlugin.h>
@@ -58,6 +60,15 @@ OrthancPluginErrorCode ServeEntry(OrthancPluginRestOutput* output, const char* /
   }
 }
 
+// The request's If-None-Match header, or "" (Orthanc hands header names in lower case).
+std::string_view IfNoneMatch(const OrthancPluginHttpRequest* request) {
+  for (uint32_t i = 0; i < request->headersCount; ++i) {
+    if (std::strcmp(request->headersKeys[i], "if-none-match") == 0)
+      return request->headersValues[i];
+  }
+  return {};
+}
+
 OrthancPluginErrorCode ServeAsset(OrthancPluginRestOutput* output, const char* /*url*/,
                                   const OrthancPluginHttpRequest* request) {
   try {
@@ -69,8 +80,14 @@ OrthancPluginErrorCode ServeAsset(OrthancPluginRestOutput* output, const char* /
       return OrthancPluginErrorCode_Success;
     }
     OrthancPluginContext* context = orthanc::Context();
+    const std::string etag = WebAssetETag(*asset);
     OrthancPluginSetHttpHeader(context, output, "Cache-Control", "no-cache");
+    OrthancPluginSetHttpHeader(context, output, "ETag", etag.c_str());
     OrthancPluginSetHttpHeader(context, output, "X-Content-Type-Options", "nosniff");
+    if (IfNoneMatch(request) == etag) {  // the browser's copy is this one: no body
+      OrthancPluginSendHttpStatusCode(context, output, 304);
+      return OrthancPluginErrorCode_Success;
+    }
     OrthancPluginAnswerBuffer(context, output, asset->data, static_cast<uint32_t>(asset->size),
                               MimeTypeFor(path).c_str());
     return OrthancPluginErrorCode_Success;
@@ -87,6 +104,16 @@ std::optional<WebAsset> FindWebAsset(std::string_view path) {
                              [](const WebAsset& a, std::string_view p) { return a.path < p; });
   if (it == assets.end() || it->path != path) return std::nullopt;
   return *it;
+}
+
+std::string WebAssetETag(const WebAsset& asset) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (size_t i = 0; i < asset.size; ++i) {
+    hash = (hash ^ asset.data[i]) * 1099511628211ull;
+  }
+  char text[24];
+  std::snprintf(text, sizeof(text), "\"%016llx\"", static_cast<unsigned long long>(hash));
+  return text;
 }
 
 std::string MimeTypeFor(std::string_view path) {

@@ -3,7 +3,9 @@
 // build time), so it needs no file on disk, no CDN and no internet.
 //
 //   GET /ecg/app/index.html?ecg={orthancInstanceId} | ?patient={orthancPatientId}   the page
-//   GET /ecg/app/NAME   the asset NAME with its MIME type (MimeTypeFor), "Cache-Control: no-cache";
+//   GET /ecg/app/NAME   the asset NAME with its MIME type (MimeTypeFor), "Cache-Control: no-cache"
+//                       and an ETag of its bytes (WebAssetETag): a browser revalidates its copy and
+//                       gets 304 with no body while the plugin is the same build;
 //                       404 {"error", "code": "NotFound"} for a name that is not embedded
 //   GET /ecg/app, /ecg/app/   a tiny page that moves the browser on to index.html beside it,
 //                       keeping the query (Orthanc drops the trailing slash before plugins see the
@@ -37,6 +39,9 @@ const std::vector<WebAsset>& EmbeddedWebAssets();
 
 // The embedded asset at path, if any.
 std::optional<WebAsset> FindWebAsset(std::string_view path);
+
+// The asset's ETag: a quoted 64-bit FNV-1a hash of its bytes, e.g. "\"0123456789abcdef\"".
+std::string WebAssetETag(const WebAsset& asset);
 
 // The Content-Type for a file name by its extension (text types in UTF-8);
 // application/octet-stream for an unknown one.

@@ -35,10 +35,22 @@ function wordsFor(status, code, message, what) {
   return `Loading ${what} failed (${status}): ${message}`;
 }
 
+// Answers asked for before the view's modules had loaded (app.js), by path; each is taken once.
+const early = new Map();
+export function askEarly(paths) {
+  for (const path of paths) {
+    const answer = fetch(new URL(path, ROOT), { credentials: 'same-origin' });
+    answer.catch(() => {});  // a failure is met by the call that takes it
+    early.set(path, answer);
+  }
+}
+
 async function request(path, what, init = {}) {
   let response;
   try {
-    response = await fetch(new URL(path, ROOT), { credentials: 'same-origin', ...init });
+    const asked = init.method ? undefined : early.get(path);
+    early.delete(path);
+    response = await (asked || fetch(new URL(path, ROOT), { credentials: 'same-origin', ...init }));
   } catch (e) {
     throw new ApiError(0, '', String(e), wordsFor(0, '', '', what));
   }
@@ -58,23 +70,40 @@ async function json(path, what) {
 
 const enc = encodeURIComponent;
 
-export const api = {
-  ecg: (id) => json(`ecg/ecgs/${enc(id)}`, 'the ECG'),
-  signal: async (id) => parseSignalI16(await (await request(`ecg/ecgs/${enc(id)}/signal?format=i16`, 'the ECG signal')).arrayBuffer()),
+// The paths of the calls that app.js may ask for early (the same strings, so they match).
+export const paths = {
+  ecg: (id) => `ecg/ecgs/${enc(id)}`,
+  signal: (id) => `ecg/ecgs/${enc(id)}/signal?format=i16`,
   similar: (id, { scope, k = 100, before } = {}) => {
     const q = new URLSearchParams({ k: String(k) });
     if (scope) q.set('scope', scope);
     if (before) q.set('before', before);
-    return json(`ecg/ecgs/${enc(id)}/similar?${q}`, scope === 'same-patient' ? "the patient's similar prior ECGs" : 'similar ECGs of other patients');
+    return `ecg/ecgs/${enc(id)}/similar?${q}`;
   },
-  identity: (id) => json(`ecg/ecgs/${enc(id)}/identity`, 'the identity check'),
+  identity: (id) => `ecg/ecgs/${enc(id)}/identity`,
+  patientOfInstance: (instance) => `instances/${enc(instance)}/patient`,
+};
+
+// What the first paint of one ECG asks for (ecg_view.js and similar.js make these calls; app.js
+// asks for them early): the ECG, its signal, both similar lists, the identity check, the patient.
+export const FIRST_LIST_K = 100;
+export function firstPaintPaths(id) {
+  return [paths.ecg(id), paths.signal(id), paths.similar(id, { scope: 'same-patient', k: FIRST_LIST_K }),
+    paths.similar(id, { scope: 'other-patients', k: FIRST_LIST_K }), paths.identity(id), paths.patientOfInstance(id)];
+}
+
+export const api = {
+  ecg: (id) => json(paths.ecg(id), 'the ECG'),
+  signal: async (id) => parseSignalI16(await (await request(paths.signal(id), 'the ECG signal')).arrayBuffer()),
+  similar: (id, options = {}) => json(paths.similar(id, options), options.scope === 'same-patient' ? "the patient's similar prior ECGs" : 'similar ECGs of other patients'),
+  identity: (id) => json(paths.identity(id), 'the identity check'),
   compare: (id, withWhat) => json(`ecg/ecgs/${enc(id)}/compare?with=${enc(withWhat)}`, 'the comparison'),
   timeline: (patient, { limit = 100, offset = 0 } = {}) =>
     json(`ecg/patients/${enc(patient)}/timeline?limit=${limit}&offset=${offset}`, "the patient's course"),
   patientEcgs: (patient) => json(`ecg/patients/${enc(patient)}/ecgs`, "the patient's ECGs"),
   // Orthanc's own REST API: the patient as Orthanc shows it.
   orthancPatient: (patient) => json(`patients/${enc(patient)}`, 'the patient in Orthanc'),
-  orthancPatientOfInstance: (instance) => json(`instances/${enc(instance)}/patient`, 'the patient in Orthanc'),
+  orthancPatientOfInstance: (instance) => json(paths.patientOfInstance(instance), 'the patient in Orthanc'),
 };
 
 // The compact signal (?format=i16, waveform/signal_i16.h): a 32-byte header, then int16 samples

@@ -40,17 +40,26 @@ export async function ecgView(root, id) {
   const similarHost = el('div', { class: 'similar-host' }, el('section', { class: 'panel' }, 'Loading similar ECGs…'));
   const compareLink = el('a', { class: 'button', href: viewUrl({ ecg: id, compare: 'previous' }) }, 'Compare with previous');
   const headerPromise = ecgHeader(ecg, patientPromise);
-  let paperDone;
-  holdDetailsUntil(new Promise((resolve) => { paperDone = resolve; }));
+  let viewPainted;  // releases the list entries' details (see the end)
+  holdDetailsUntil(new Promise((resolve) => { viewPainted = resolve; }));
   const similarDone = similarPanel(similarHost, ecg, similarPromises);
   identityWarning(identity, ecg, identityPromise);
   const settings = loadSettings();
   let paper = null, calipers = null;
   const bar = el('div', { class: 'toolbar-host' });
-  root.replaceChildren(el('div', { class: 'header-host' }), identity, bar, paperHost, el('div', { class: 'columns' }, side, similarHost));
+  const headerHost = el('div', { class: 'header-host' });
+  root.replaceChildren(headerHost, identity, bar, paperHost, el('div', { class: 'columns' }, side, similarHost));
+  side.replaceChildren(measurementsTable(ecg));
+  const headerShown = headerPromise.then((header) => { headerHost.replaceChildren(header); mark('header'); });
+  const signalSettled = signalPromise.then(() => mark('signal'), () => {});
+  // The lists and the header usually arrive with the signal: they are put on the page before the
+  // paper is drawn, so that one frame shows them all (the paper's frame is the costly one, and a
+  // second frame for the lists would wait behind it). A list slower than 200 ms after the signal
+  // does not hold the paper back.
+  await signalSettled;
+  await Promise.race([Promise.allSettled([similarDone, headerShown]), new Promise((r) => setTimeout(r, 200))]);
   try {
     const signal = await signalPromise;
-    mark('signal');
     paper = new Paper(paperHost);
     calipers = attachCalipers(paper, readout);
     paper.render(signal, settings);
@@ -59,10 +68,10 @@ export async function ecgView(root, id) {
   } catch (e) {
     paperHost.replaceChildren(errorBox(e));
   }
-  paperDone();
-  side.replaceChildren(measurementsTable(ecg));
-  root.querySelector('.header-host').replaceChildren(await headerPromise);
-  mark('header');
+  await headerShown;
   await similarDone;
   mark('lists');
+  // The list entries' details (measurements, thumbnails: two requests each) wait until the paper
+  // and the lists have been painted, so that they do not delay that first frame.
+  requestAnimationFrame(() => setTimeout(viewPainted, 0));
 }

@@ -86,7 +86,12 @@ export function drawGrid(canvas, width_mm, height_mm) {
   }
 }
 
-function strokeSegment(ctx, lead, seg, y_mm, geometry, rate_hz, scale_uV, shift_s = 0) {
+// Adds the samples of `lead` that fall in `seg` to the current path. onePx: one device pixel in
+// mm (0: every sample). Where several samples fall within one device pixel's width (500 Hz at
+// 25 mm/s is about 5 per CSS pixel), only that group's first, lowest, highest and last samples
+// are kept, in time order: every peak and spike is drawn at its height, within a device pixel of
+// its place, with a fraction of the vertices for the rasteriser (the page's costliest work).
+function strokeSegment(ctx, lead, seg, y_mm, geometry, rate_hz, scale_uV, shift_s = 0, onePx = 0) {
   const { mm_per_s, mm_per_mv } = geometry;
   const s = lead.samples;
   const from = Math.max(0, Math.ceil((seg.t0_s - shift_s) * rate_hz));
@@ -96,7 +101,21 @@ function strokeSegment(ctx, lead, seg, y_mm, geometry, rate_hz, scale_uV, shift_
   const x0 = seg.x_mm + (from / rate_hz + shift_s - seg.t0_s) * mm_per_s;
   const k = (scale_uV / 1000) * mm_per_mv;
   ctx.moveTo(x0, y_mm - s[from] * k);
-  for (let i = from + 1; i <= to; i++) ctx.lineTo(x0 + (i - from) * mmPerSample, y_mm - s[i] * k);
+  const perColumn = onePx > 0 ? Math.floor(onePx / mmPerSample) : 0;
+  if (perColumn < 2) {
+    for (let i = from + 1; i <= to; i++) ctx.lineTo(x0 + (i - from) * mmPerSample, y_mm - s[i] * k);
+    return true;
+  }
+  for (let c = from + 1; c <= to; c += perColumn) {
+    const end = Math.min(to, c + perColumn - 1);
+    let lo = c, hi = c;
+    for (let i = c + 1; i <= end; i++) {
+      if (s[i] < s[lo]) lo = i;
+      if (s[i] > s[hi]) hi = i;
+    }
+    const [a, b] = lo < hi ? [lo, hi] : [hi, lo];
+    for (const i of [c, a, b, end]) ctx.lineTo(x0 + (i - from) * mmPerSample, y_mm - s[i] * k);
+  }
   return true;
 }
 
@@ -136,7 +155,7 @@ export function drawTraces(canvas, signal, geometry, second) {
           ctx.beginPath();
           ctx.strokeStyle = COLOURS.second;
           ctx.lineWidth = 1.3 * onePx;
-          strokeSegment(ctx, other, seg, row.y_mm, geometry, second.signal.rate_hz, second.signal.scale_uV, second.shift_s || 0);
+          strokeSegment(ctx, other, seg, row.y_mm, geometry, second.signal.rate_hz, second.signal.scale_uV, second.shift_s || 0, onePx);
           ctx.stroke();
         }
       }
@@ -144,7 +163,7 @@ export function drawTraces(canvas, signal, geometry, second) {
         ctx.beginPath();
         ctx.strokeStyle = COLOURS.trace;
         ctx.lineWidth = 1.3 * onePx;
-        if (strokeSegment(ctx, lead, seg, row.y_mm, geometry, signal.rate_hz, signal.scale_uV)) drawn.add(seg.lead);
+        if (strokeSegment(ctx, lead, seg, row.y_mm, geometry, signal.rate_hz, signal.scale_uV, 0, onePx)) drawn.add(seg.lead);
         ctx.stroke();
       }
       ctx.restore();

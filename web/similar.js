@@ -4,7 +4,7 @@
 // acquired before that day). Each entry shows the similarity, the date, key measurements and a
 // thumbnail of lead II; the details of an entry (its measurements and signal) are fetched only
 // while it is on the visible page, so a list of 1,000 stays light. A click compares.
-import { api } from './api.js';
+import { api, FIRST_LIST_K } from './api.js';
 import { drawThumbnail } from './paper.js';
 import { el, date, num, errorBox, note, pager, viewUrl } from './format.js';
 
@@ -21,7 +21,7 @@ function keyMeasurements(ecg) {
 }
 
 let detailsGate = Promise.resolve();
-// Entries fetch their details only after `promise` settles (the ECG view passes its paper).
+// Entries fetch their details only after `promise` settles (the ECG view's first paint).
 export function holdDetailsUntil(promise) { detailsGate = promise.then(() => {}, () => {}); }
 
 function entry(queryId, item) {
@@ -32,8 +32,8 @@ function entry(queryId, item) {
     el('span', { class: 'similarity', title: 'cosine similarity of the two ECGs in the model (1 = identical)' }, num(item.similarity, 3)),
     el('span', { class: 'entry-date' }, date(item.acquisition_time_ms)),
     measures, canvas);
-  // Details only for the entries shown, and only once the main paper is drawn (they would
-  // otherwise compete with its signal for the server and the page's thread).
+  // Details only for the entries shown, and only once the paper and the lists are painted (they
+  // would otherwise compete with them for the server, the page's thread and the first frame).
   detailsGate.then(() => {
     api.ecg(id).then((ecg) => { measures.textContent = keyMeasurements(ecg); }).catch(() => { measures.textContent = ''; });
     api.signal(id).then((s) => drawThumbnail(canvas, s)).catch(() => canvas.classList.add('failed'));
@@ -62,7 +62,7 @@ async function fillList(box, spec, ecg, filters, prefetched) {
 
 // The first answers of both lists (default filters), asked for as early as possible.
 export function prefetchSimilar(id) {
-  const answers = Object.fromEntries(LISTS.map(({ scope }) => [scope, api.similar(id, { scope, k: 100 })]));
+  const answers = Object.fromEntries(LISTS.map(({ scope }) => [scope, api.similar(id, { scope, k: FIRST_LIST_K })]));
   for (const p of Object.values(answers)) p.catch(() => {});  // handled when used
   return answers;
 }

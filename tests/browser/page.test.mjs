@@ -180,9 +180,12 @@ try {
   // 1. One ECG, default settings, at 1x and at 2x pixel density.
   for (const scale of [1, 2]) {
     const page = await openPage({ scale });
+    // ECG_PAGE_TRACE=1: a Chromium performance trace of this load (trace-Nx.json, for DevTools).
+    if (process.env.ECG_PAGE_TRACE) await browser.startTracing(page, { path: `${args.out}/trace-${scale}x.json` });
     const started = Date.now();
     await ready(page, `${app}?ecg=${args.ecg}`);
     const wall = Date.now() - started;
+    if (process.env.ECG_PAGE_TRACE) await browser.stopTracing();
     const firstPaint = await page.evaluate(() => window.__ecgPage.firstPaintMs);
     const facts = await paperFacts(page);
     const label = `ECG page at ${scale}x`;
@@ -206,6 +209,11 @@ try {
       .slice(0, 6).map((e) => e.startTime));
     const spread = Math.max(...starts) - Math.min(...starts);
     check(`${label}: the ECG, its signal, both lists, the identity check and the patient are asked for at once`, starts.length === 6 && spread < 100, `${starts.length} requests within ${spread.toFixed(0)} ms`);
+    // app.js asks for them before the view's modules load; the view must take those answers, not ask again.
+    const asked = await page.evaluate((id) => performance.getEntriesByType('resource').map((e) => new URL(e.name))
+      .filter((u) => u.pathname.includes(id)).map((u) => u.pathname.replace(/^.*?\/(ecg|instances)\//, '$1/') + u.search), args.ecg);
+    const twice = asked.filter((u, i) => asked.indexOf(u) !== i);
+    check(`${label}: each of them is asked for once`, asked.length === 6 && twice.length === 0, twice.join(', ') || `${asked.length} requests`);
     if (scale === 1) {
       const counts = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.similar-box')].map((b) => [b.dataset.scope, { count: Number(b.dataset.count), error: b.dataset.error || '', text: b.textContent }])));
       results.similar = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, { count: v.count, error: v.error }]));

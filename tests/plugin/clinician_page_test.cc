@@ -54,6 +54,17 @@ TEST_F(ClinicianPageTest, ThePageIsServedFromThePluginWithItsTypesAndUnknownFile
   const std::string on_disk((std::istreambuf_iterator<char>(source)),
                             std::istreambuf_iterator<char>());
   EXPECT_EQ(script.body, on_disk);  // byte for byte what web/ holds
+  // Revalidation: the same bytes have the same ETag, and a browser holding them gets 304 and no
+  // body; another asset has another ETag.
+  const std::string etag = script.headers.count("etag") ? script.headers.at("etag") : "";
+  EXPECT_EQ(script.headers.count("cache-control") ? script.headers.at("cache-control") : "",
+            "no-cache");
+  ASSERT_EQ(etag.size(), 18u) << etag;
+  const HttpResponse again = http.Get("/ecg/app/paper.js", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(http.Get("/ecg/app/paper.js", {{"If-None-Match", "\"0\""}}).body, on_disk);
+  EXPECT_NE(http.Get("/ecg/app/api.js").headers["etag"], etag);
   EXPECT_EQ(http.Get("/ecg/app/style.css").content_type, "text/css; charset=utf-8");
   const HttpResponse missing = http.Get("/ecg/app/no-such-file.js");
   EXPECT_EQ(missing.status, 404);

@@ -89,10 +89,11 @@ bool HttpClient::Fill() {
 }
 
 HttpResponse HttpClient::Request(const std::string& method, const std::string& path,
-                                 const std::string& body) {
-  const std::string head = method + " " + path + " HTTP/1.1\r\nHost: " + host_ +
-                           "\r\nConnection: keep-alive\r\n" + authorization_ +
-                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+                                 const std::string& body, const HttpHeaders& headers) {
+  std::string head = method + " " + path + " HTTP/1.1\r\nHost: " + host_ +
+                     "\r\nConnection: keep-alive\r\n" + authorization_;
+  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  head += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (fd_ < 0) Connect();
     if (SendAll(head) && SendAll(body)) {
@@ -131,6 +132,7 @@ HttpResponse HttpClient::ReadResponse() {
       const std::string name = Lower(line.substr(0, colon));
       std::string value = line.substr(colon + 1);
       value.erase(0, value.find_first_not_of(' '));
+      response.headers[name] = value;
       if (name == "content-length") length = std::stoll(value);
       if (name == "content-type") response.content_type = value;
       if (name == "connection" && Lower(value) == "close") close_after = true;

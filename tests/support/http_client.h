@@ -10,7 +10,10 @@
 // statuses are returned, not thrown. Not thread-safe: one client per thread.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ecg::testing {
 
@@ -18,7 +21,11 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   std::string content_type;
+  std::map<std::string, std::string> headers;  // every header, by its name in lower case
 };
+
+// Extra request headers, e.g. {{"If-None-Match", etag}}.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
@@ -27,12 +34,15 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse Get(const std::string& path) { return Request("GET", path, ""); }
+  HttpResponse Get(const std::string& path, const HttpHeaders& headers = {}) {
+    return Request("GET", path, "", headers);
+  }
   HttpResponse Post(const std::string& path, const std::string& body) {
     return Request("POST", path, body);
   }
   HttpResponse Delete(const std::string& path) { return Request("DELETE", path, ""); }
-  HttpResponse Request(const std::string& method, const std::string& path, const std::string& body);
+  HttpResponse Request(const std::string& method, const std::string& path, const std::string& body,
+                       const HttpHeaders& headers = {});
 
   // Sends "Authorization: Basic base64(user:password)" with every later request.
   void SetBasicAuth(const std::string& user, const std::string& password);
