@@ -13,7 +13,13 @@
 // (1-based; LUDB's list is in record order, so 1-50 are records 1..99 and 51-100 records
 // 101..199): develop on one half, report on the other. The developer options (--qrs-threshold,
 // --t-lead-rank, ...) set DelineationOptions fields, to evaluate variants without rebuilding.
+// --boundaries adds each boundary's own error (P onset and offset, QRS onset and offset, T end:
+// the product's median-beat boundary relative to its R peak minus the reference beats' mean
+// relative to the product's R peak in each, over the records that have both), which tells an
+// interval's error apart into its two ends; with --records, one line of them per record.
 // Prints text tables; nothing is written.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -29,6 +35,7 @@
 #include "waveform/dicom/decoder.h"
 #include "waveform/ecg_measure.h"
 #include "waveform/error.h"
+#include "waveform/measurements.h"
 #include "waveform/wfdb.h"
 #include "waveform/wfdb_annotations.h"
 
@@ -39,6 +46,7 @@ struct MeasureEvalOptions {
   std::string ludb;                // LUDB folder holding RECORDS and data/
   std::vector<std::string> dicom;  // DICOM files whose device measurements are compared
   bool records = false;            // one line per record
+  bool boundaries = false;         // each boundary's error against the reference, around R
   std::string subset;              // "A-B": only the A-th to B-th records of RECORDS (1-based)
   MeasureOptions measure;          // delineation variants (developer options)
 };
@@ -69,6 +77,57 @@ const Interval kIntervals[] = {
     {"P duration", "p_ms", &LudbReference::p_ms, 0, 0},
 };
 
+// Each boundary of the product's median beat and of the reference beats, relative to the beat's
+// R peak (the product's R peaks; a reference beat takes the one inside its QRS): product minus
+// the reference beats' mean, in ms, per boundary (P onset, P offset, QRS onset, QRS offset, T
+// end); nullopt where either side lacks it.
+constexpr size_t kBoundaries = 5;
+const char* const kBoundaryNames[kBoundaries] = {"P on", "P off", "QRS on", "QRS off", "T end"};
+
+std::array<std::optional<double>, kBoundaries> BoundaryErrors(const EcgSignal& signal,
+                                                              const EcgMeasurements& m,
+                                                              const LudbReference& ref) {
+  std::array<std::optional<double>, kBoundaries> out;
+  if (!m.boundaries) return out;
+  const BeatBoundaries& b = *m.boundaries;
+  const double ms = 1000.0 / signal.sample_rate_hz();
+  const double r = static_cast<double>(m.median_r_index);
+  const std::optional<double> product[kBoundaries] = {
+      b.p_onset && m.p_ms ? std::optional<double>(*b.p_onset - r) : std::nullopt,
+      b.p_offset && m.p_ms ? std::optional<double>(*b.p_offset - r) : std::nullopt, b.qrs_onset - r,
+      b.qrs_offset - r, b.t_offset ? std::optional<double>(*b.t_offset - r) : std::nullopt};
+  const std::vector<size_t> peaks = MeasureRhythm(signal).r_peaks;
+  double sum[kBoundaries] = {};
+  size_t count[kBoundaries] = {};
+  for (const LudbBeat& beat : ref.beat_boundaries) {
+    const auto peak = std::find_if(peaks.begin(), peaks.end(), [&](size_t p) {
+      return static_cast<int64_t>(p) >= beat.qrs_onset &&
+             static_cast<int64_t>(p) <= beat.qrs_offset;
+    });
+    if (peak == peaks.end()) continue;
+    const int64_t at[kBoundaries] = {beat.p_onset, beat.p_offset, beat.qrs_onset, beat.qrs_offset,
+                                     beat.t_offset};
+    for (size_t k = 0; k < kBoundaries; ++k) {
+      if (at[k] < 0) continue;
+      sum[k] += static_cast<double>(at[k] - static_cast<int64_t>(*peak));
+      ++count[k];
+    }
+  }
+  for (size_t k = 0; k < kBoundaries; ++k) {
+    if (product[k] && count[k] > 0) out[k] = (*product[k] - sum[k] / count[k]) * ms;
+  }
+  return out;
+}
+
+void PrintMeanSd(const char* name, const std::vector<double>& v) {
+  double mean = 0, sq = 0;
+  for (double d : v) mean += d;
+  mean /= v.empty() ? 1 : v.size();
+  for (double d : v) sq += (d - mean) * (d - mean);
+  std::printf("%-11s %5zu %9.1f %7.1f\n", name, v.size(), mean,
+              v.size() > 1 ? std::sqrt(sq / (v.size() - 1)) : 0.0);
+}
+
 struct Differences {
   std::vector<double> values;
   size_t product_only = 0, reference_only = 0, neither = 0;
@@ -79,6 +138,7 @@ void PrintLudb(const MeasureEvalOptions& options) {
   if (!list) throw Error::NotFound("LUDB: " + options.ludb + "/RECORDS not found");
   std::vector<Differences> diffs(std::size(kIntervals));
   std::map<std::string, size_t> rhythms;
+  std::vector<double> boundary_errors[kBoundaries];
   std::string name;
   size_t records = 0, position = 0;
   const auto [first, last] = ParseSubset(options.subset);
@@ -91,9 +151,23 @@ void PrintLudb(const MeasureEvalOptions& options) {
     ++position;
     if (position < first || position > last) continue;
     const std::string base = options.ludb + "/" + name;
-    const EcgMeasurements m =
-        MeasureEcg(Canonicalise(ReadWfdbRecord(base).group), options.measure);
+    const EcgSignal signal = Canonicalise(ReadWfdbRecord(base).group);
+    const EcgMeasurements m = MeasureEcg(signal, options.measure);
     const LudbReference ref = LudbReferenceIntervals(base);
+    if (options.boundaries) {
+      const auto errors = BoundaryErrors(signal, m, ref);
+      for (size_t k = 0; k < kBoundaries; ++k) {
+        if (errors[k]) boundary_errors[k].push_back(*errors[k]);
+      }
+      if (options.records) {
+        std::printf("%-8s boundary errors (ms):", name.c_str());
+        for (size_t k = 0; k < kBoundaries; ++k) {
+          std::printf(" %s %s;", kBoundaryNames[k],
+                      errors[k] ? std::to_string(std::lround(*errors[k])).c_str() : "-");
+        }
+        std::printf("\n");
+      }
+    }
     ++records;
     ++rhythms[m.rhythm];
     if (options.records) std::printf("%-8s %-42s", name.c_str(), m.rhythm.c_str());
@@ -142,6 +216,11 @@ void PrintLudb(const MeasureEvalOptions& options) {
     std::printf("%-11s %5zu %9.1f %7.1f %13s %7s  %zu / %zu / %zu\n", in.name, v.size(), mean, sd,
                 tolerance, result, diffs[k].product_only, diffs[k].reference_only,
                 diffs[k].neither);
+  }
+  if (options.boundaries) {
+    std::printf("boundary: product - reference, around R (ms)\n%-11s %5s %9s %7s\n", "boundary",
+                "n", "mean", "SD");
+    for (size_t k = 0; k < kBoundaries; ++k) PrintMeanSd(kBoundaryNames[k], boundary_errors[k]);
   }
   std::printf("rhythm found:");
   for (const auto& [rhythm, count] : rhythms) std::printf("  %s: %zu;", rhythm.c_str(), count);
@@ -195,6 +274,8 @@ void Setup(CLI::App& app) {
   cmd->add_option("--ludb", options->ludb, "LUDB folder (RECORDS, data/)")->required();
   cmd->add_option("--dicom", options->dicom, "DICOM ECG with device measurements to compare");
   cmd->add_flag("--records", options->records, "one line per record");
+  cmd->add_flag("--boundaries", options->boundaries,
+                "each boundary's error around the R peak (P on/off, QRS on/off, T end)");
   cmd->add_option("--subset", options->subset,
                   "A-B: only the A-th to B-th records listed in RECORDS (1-based)");
   DelineationOptions& d = options->measure.delineation;
@@ -203,8 +284,20 @@ void Setup(CLI::App& app) {
   cmd->add_option("--t-window-ms", d.t_area_window_ms, "developer: T area window (ms)");
   cmd->add_option("--p-window-ms", d.p_area_window_ms, "developer: P area window (ms)");
   cmd->add_option("--lead-share", d.min_lead_share, "developer: share for a lead to take part");
+  cmd->add_option("--p-lead-share", d.p_lead_share,
+                  "developer: --lead-share for P alone (0: same)");
   cmd->add_option("--t-lead-rank", d.t_lead_rank, "developer: 0 sum, k: k-th latest lead T end");
   cmd->add_option("--qrs-lead-rank", d.qrs_lead_rank, "developer: 0 sum, k: k-th extreme lead QRS");
+  cmd->add_option("--qrs-offset-threshold", d.qrs_offset_threshold_fraction,
+                  "developer: per-lead QRS offset slope share (0: --qrs-threshold)");
+  cmd->add_option("--qrs-wave-share", d.qrs_wave_share,
+                  "developer: per-lead QRS threshold relative to the outermost wave's slope");
+  cmd->add_option("--qrs-noise-sd", d.qrs_noise_sd,
+                  "developer: per-lead QRS threshold at least floor + k noise SDs");
+  cmd->add_option("--qrs-lead-smooth-ms", d.qrs_lead_smooth_ms,
+                  "developer: per-lead QRS slope moving average (ms, 0: none)");
+  cmd->add_option("--qrs-agree-ms", d.qrs_agree_ms,
+                  "developer: per-lead QRS, extreme lead within this of the median");
   cmd->add_option("--p-lead-rank", d.p_lead_rank, "developer: 0 sum, k: k-th extreme lead P");
   cmd->callback([options] {
     PrintLudb(*options);

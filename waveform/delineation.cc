@@ -26,6 +26,18 @@ std::vector<double> Smooth(const float* x, Index n, Index half) {
   return out;
 }
 
+// |central difference| of a moving average of x over 2*half+1 samples (ends: their neighbour's).
+std::vector<double> AbsSlope(const float* x, Index n, Index half) {
+  const std::vector<double> smooth = Smooth(x, n, half);
+  std::vector<double> slope(n, 0.0);
+  for (Index i = 1; i + 1 < n; ++i) slope[i] = std::abs(smooth[i + 1] - smooth[i - 1]);
+  if (n >= 3) {
+    slope[0] = slope[1];
+    slope[n - 1] = slope[n - 2];
+  }
+  return slope;
+}
+
 // Mean of x over [from, to], both clipped to the signal; at least one sample.
 double MeanOver(const std::vector<double>& x, Index from, Index to) {
   const Index n = static_cast<Index>(x.size());
@@ -36,19 +48,27 @@ double MeanOver(const std::vector<double>& x, Index from, Index to) {
   return sum / static_cast<double>(to - from + 1);
 }
 
-// The smallest mean of x over any `width` consecutive samples inside [from, to].
-double QuietestLevel(const std::vector<double>& x, Index from, Index to, Index width) {
+// Mean and SD of x over the quietest `width` consecutive samples inside [from, to] (the window
+// of smallest mean).
+std::pair<double, double> QuietestLevelAndSd(const std::vector<double>& x, Index from, Index to,
+                                             Index width) {
   const Index n = static_cast<Index>(x.size());
   from = std::clamp<Index>(from, 0, n - 1);
   to = std::clamp<Index>(to, from, n - 1);
   width = std::clamp<Index>(width, 1, to - from + 1);
   double sum = 0, best = std::numeric_limits<double>::infinity();
+  Index best_start = from;
   for (Index i = from; i <= to; ++i) {
     sum += x[i];
     if (i - from >= width) sum -= x[i - width];
-    if (i - from + 1 >= width) best = std::min(best, sum / static_cast<double>(width));
+    if (i - from + 1 >= width && sum / static_cast<double>(width) < best) {
+      best = sum / static_cast<double>(width);
+      best_start = i - width + 1;
+    }
   }
-  return best;
+  double sq = 0;
+  for (Index i = best_start; i < best_start + width; ++i) sq += (x[i] - best) * (x[i] - best);
+  return {best, std::sqrt(sq / static_cast<double>(width))};
 }
 
 // Zhang's area indicator: the t in [from, to] maximising sum over the W samples on the wave's
@@ -75,13 +95,22 @@ std::optional<Index> AreaBoundary(const std::vector<double>& m, Index from, Inde
   return best;
 }
 
-// The first sample walking from `start` by `step` (+1 or -1, at most to `limit`) where v stays
-// below `threshold` for `hold` samples.
-std::optional<Index> QuietFrom(const std::vector<double>& v, Index start, Index limit, int step,
-                               double threshold, Index hold) {
+// A QRS boundary on a |slope| curve v (one lead's or the normalised sum), walking from its peak
+// `p` by `step` (+1 or -1, at most to `limit`): the first sample where v stays below the
+// threshold for `hold` samples. Threshold: `floor` plus `fraction` of the reference peak above
+// the floor, and at least `min_threshold`. The reference peak is v[p], or with `wave_share` > 0
+// the outermost local maximum passed that reaches wave_share x v[p] (the first or last wave's).
+std::optional<Index> QrsBoundary(const std::vector<double>& v, Index p, Index limit, int step,
+                                 double floor, double fraction, double wave_share,
+                                 double min_threshold, Index hold) {
   const Index n = static_cast<Index>(v.size());
-  for (Index i = start; step > 0 ? i <= limit : i >= limit; i += step) {
+  double reference = v[p];
+  for (Index i = p; step > 0 ? i <= limit : i >= limit; i += step) {
     if (i < 0 || i >= n) return std::nullopt;
+    if (wave_share > 0 && i != p && i > 0 && i + 1 < n && v[i] >= v[i - 1] && v[i] >= v[i + 1] &&
+        v[i] >= wave_share * v[p])
+      reference = v[i];
+    const double threshold = std::max(floor + fraction * (reference - floor), min_threshold);
     bool quiet = true;
     for (Index k = 0; k < hold && quiet; ++k) {
       const Index j = i + step * k;
@@ -90,6 +119,18 @@ std::optional<Index> QuietFrom(const std::vector<double>& v, Index start, Index 
     if (quiet) return i;
   }
   return std::nullopt;
+}
+
+// The earliest (`latest`: latest) of `values` among those within `agree` of their median.
+// REQUIRES: values not empty.
+Index AgreeingExtreme(std::vector<Index> values, Index agree, bool latest) {
+  std::sort(values.begin(), values.end());
+  const Index median = values[values.size() / 2];
+  Index best = median;
+  for (Index v : values) {
+    if (std::abs(v - median) <= agree) best = latest ? std::max(best, v) : std::min(best, v);
+  }
+  return best;
 }
 
 double PqBaseline(const std::vector<double>& x, Index qrs_onset, double rate) {
@@ -182,25 +223,18 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   if (r < Samples(60, rate) || r + Samples(100, rate) >= n || n < 8 || !(rr_ms > 0))
     return std::nullopt;
 
-  std::vector<std::vector<double>> qrs_leads, wave_leads;  // 4 ms and 20 ms moving averages
+  // QRS: the normalised velocity (|slope| after a 4 ms moving average) against its floor. Other
+  // waves: 20 ms moving averages.
+  std::vector<std::vector<double>> slopes, wave_leads;
   const Index qrs_half = std::max<Index>(1, Samples(2, rate));
   const Index wave_half = Samples(10, rate);
   for (Lead lead : AllLeads()) {
     if (!beat.mask().present(lead)) continue;
-    qrs_leads.push_back(Smooth(beat.lead_uV(lead), n, qrs_half));
+    slopes.push_back(AbsSlope(beat.lead_uV(lead), n, qrs_half));
     wave_leads.push_back(Smooth(beat.lead_uV(lead), n, wave_half));
   }
-  if (qrs_leads.empty()) return std::nullopt;
-  const size_t leads = qrs_leads.size();
-
-  // QRS: the normalised velocity against its floor.
-  std::vector<std::vector<double>> slopes(leads, std::vector<double>(n, 0.0));
-  for (size_t l = 0; l < leads; ++l) {
-    const std::vector<double>& x = qrs_leads[l];
-    for (Index i = 1; i + 1 < n; ++i) slopes[l][i] = std::abs(x[i + 1] - x[i - 1]);
-    slopes[l][0] = slopes[l][1];
-    slopes[l][n - 1] = slopes[l][n - 2];
-  }
+  if (slopes.empty()) return std::nullopt;
+  const size_t leads = slopes.size();
   const Index peak_lo = std::max<Index>(1, r - Samples(60, rate));
   const Index peak_hi = std::min<Index>(n - 2, r + Samples(60, rate));
   const std::vector<double> velocity =
@@ -210,36 +244,59 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
       velocity.begin());
   const double peak_velocity = velocity[peak];
   const Index quiet = std::max<Index>(1, Samples(20, rate));
-  const double floor_before =
-      QuietestLevel(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
-  const double floor_after =
-      QuietestLevel(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
+  const auto [floor_before, noise_before] =
+      QuietestLevelAndSd(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
+  const auto [floor_after, noise_after] =
+      QuietestLevelAndSd(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
   if (!(peak_velocity > floor_before) || !(peak_velocity > floor_after)) return std::nullopt;
   const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
   const double f = options.qrs_threshold_fraction;
+  const double k = options.qrs_noise_sd;
   std::optional<Index> onset =
-      QuietFrom(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1,
-                floor_before + f * (peak_velocity - floor_before), hold);
+      QrsBoundary(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1, floor_before, f,
+                  0, floor_before + k * noise_before, hold);
   std::optional<Index> offset =
-      QuietFrom(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1,
-                floor_after + f * (peak_velocity - floor_after), hold);
+      QrsBoundary(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1, floor_after,
+                  f, 0, floor_after + k * noise_after, hold);
   if (!onset || !offset) return std::nullopt;
   Index qrs_on = *onset, qrs_off = *offset;
-  if (options.qrs_lead_rank > 0) {
+  if (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0) {
+    const double f_off =
+        options.qrs_offset_threshold_fraction > 0 ? options.qrs_offset_threshold_fraction : f;
+    std::vector<std::vector<double>> lead_slopes;
+    const Index lead_half = Samples(options.qrs_lead_smooth_ms / 2, rate);
+    if (lead_half == qrs_half) {
+      lead_slopes = slopes;
+    } else {
+      for (Lead lead : AllLeads()) {
+        if (beat.mask().present(lead))
+          lead_slopes.push_back(AbsSlope(beat.lead_uV(lead), n, lead_half));
+      }
+    }
     std::vector<Index> ons, offs;
-    for (const auto& [l, p] : TakingLeads(slopes, peak_lo, peak_hi, options.min_lead_share)) {
-      const std::vector<double>& v = slopes[l];
-      const double before = QuietestLevel(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
-      const double after = QuietestLevel(v, r + Samples(40, rate), r + Samples(250, rate), quiet);
-      if (const auto on = QuietFrom(v, p, std::max<Index>(0, r - Samples(200, rate)), -1,
-                                    before + f * (v[p] - before), hold))
+    for (const auto& [l, p] : TakingLeads(lead_slopes, peak_lo, peak_hi, options.min_lead_share)) {
+      const std::vector<double>& v = lead_slopes[l];
+      const auto [before, before_sd] =
+          QuietestLevelAndSd(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
+      const auto [after, after_sd] =
+          QuietestLevelAndSd(v, r + Samples(40, rate), r + Samples(250, rate), quiet);
+      if (const auto on = QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, before,
+                                      f, options.qrs_wave_share, before + k * before_sd, hold))
         ons.push_back(*on);
-      if (const auto off = QuietFrom(v, p, std::min<Index>(n - 1, r + Samples(250, rate)), +1,
-                                     after + f * (v[p] - after), hold))
+      if (const auto off =
+              QrsBoundary(v, p, std::min<Index>(n - 1, r + Samples(250, rate)), +1, after, f_off,
+                          options.qrs_wave_share, after + k * after_sd, hold))
         offs.push_back(*off);
     }
-    if (!ons.empty()) qrs_on = RankedBoundary(ons, options.qrs_lead_rank, false);
-    if (!offs.empty()) qrs_off = RankedBoundary(offs, options.qrs_lead_rank, true);
+    const Index agree = Samples(options.qrs_agree_ms, rate);
+    if (!ons.empty()) {
+      qrs_on = options.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
+                                        : RankedBoundary(ons, options.qrs_lead_rank, false);
+    }
+    if (!offs.empty()) {
+      qrs_off = options.qrs_agree_ms > 0 ? AgreeingExtreme(offs, agree, true)
+                                         : RankedBoundary(offs, options.qrs_lead_rank, true);
+    }
   }
   onset = qrs_on;
   offset = qrs_off;
@@ -303,15 +360,17 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
     b.p_amplitude_uV = std::sqrt(spatial[p_peak]);
     if (b.p_amplitude_uV >= options.min_p_amplitude_uV && p_peak > p_lo && p_peak < p_hi) {
       const Index reach = Samples(40, rate);
+      const double p_share =
+          options.p_lead_share > 0 ? options.p_lead_share : options.min_lead_share;
       const std::vector<double> m =
-          NormalizedSum(detrended, p_peak - reach, p_peak + reach, options.min_lead_share);
+          NormalizedSum(detrended, p_peak - reach, p_peak + reach, p_share);
       const Index w = std::max<Index>(1, Samples(options.p_area_window_ms, rate));
       auto p_on = AreaBoundary(m, p_lo, p_peak - 1, w, false);
       auto p_off = AreaBoundary(m, p_peak + 1, p_hi, w, true);
       if (options.p_lead_rank > 0) {
         std::vector<Index> ons, offs;
         const Index lo = std::max(p_lo, p_peak - reach), hi = std::min(p_hi, p_peak + reach);
-        for (const auto& [l, p] : TakingLeads(detrended, lo, hi, options.min_lead_share)) {
+        for (const auto& [l, p] : TakingLeads(detrended, lo, hi, p_share)) {
           if (p <= p_lo || p >= p_hi) continue;
           if (const auto on = AreaBoundary(detrended[l], p_lo, p - 1, w, false)) ons.push_back(*on);
           if (const auto off = AreaBoundary(detrended[l], p + 1, p_hi, w, true))

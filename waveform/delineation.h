@@ -52,6 +52,8 @@ struct DelineationOptions {
   // A lead takes part in a boundary when its wave (slope for QRS, amplitude for P and T) reaches
   // this share of the largest lead's: tiny waves give erratic boundaries.
   double min_lead_share = 0.2;
+  // The same share for the P wave alone; 0: `min_lead_share`.
+  double p_lead_share = 0;
   // Smallest spatial P amplitude (uV, root sum of squares over the leads) taken as a P wave.
   double min_p_amplitude_uV = 40;
   // 0: the boundary on the normalised sum. k >= 1: each taking lead delimited on its own curve
@@ -61,6 +63,23 @@ struct DelineationOptions {
   int t_lead_rank = 4;
   int qrs_lead_rank = 0;
   int p_lead_rank = 0;
+  // > 0: the QRS threshold is at least the floor plus this many SDs of the slope in its quiet
+  // 20 ms (the noise), on the normalised sum and on each lead alike.
+  double qrs_noise_sd = 0;
+  // Per-lead QRS variants (used when qrs_lead_rank > 0 or qrs_agree_ms > 0):
+  // - the offset's threshold share, 0: qrs_threshold_fraction;
+  double qrs_offset_threshold_fraction = 0;
+  // - > 0: each lead's threshold is relative to its outermost significant slope peak (a local
+  //   maximum reaching this share of the lead's largest slope) passed on the way out: the first
+  //   wave's for the onset, the last wave's for the offset (Martinez et al., IEEE TBME 51(4),
+  //   2004), instead of the lead's largest slope;
+  double qrs_wave_share = 0;
+  // - the moving average (ms) before each lead's slope; 0: the slope of the raw samples (a sharp
+  //   corner then spreads over one sample, not three);
+  double qrs_lead_smooth_ms = 4;
+  // - > 0: the global onset is the earliest of the leads' onsets that lie within this many ms of
+  //   their median (latest offset likewise), instead of the k-th ranked.
+  double qrs_agree_ms = 0;
 };
 
 struct BeatBoundaries {

@@ -140,6 +140,14 @@ LudbReference LudbReferenceIntervals(const std::string& record_path, double rate
   for (const Beat& b : beats) {
     if (b.leads < 6) continue;
     ++ref.beats;
+    LudbBeat& out = ref.beat_boundaries.emplace_back();
+    out.qrs_onset = b.qrs_onset;
+    out.qrs_offset = b.qrs_offset;
+    if (b.p_offset >= 0) {
+      out.p_onset = b.p_onset;
+      out.p_offset = b.p_offset;
+    }
+    out.t_offset = b.t_offset;
     qrs += (b.qrs_offset - b.qrs_onset) * ms;
     if (b.p_offset >= 0) {
       p += (b.p_offset - b.p_onset) * ms;

@@ -32,9 +32,15 @@ struct WfdbAnnotation {
 
 std::vector<WfdbAnnotation> ReadWfdbAnnotations(const std::string& path);
 
+// One beat's global boundaries (sample indices in the record; -1: not annotated).
+struct LudbBeat {
+  int64_t p_onset = -1, p_offset = -1, qrs_onset = -1, qrs_offset = -1, t_offset = -1;
+};
+
 struct LudbReference {
   std::optional<double> p_ms, pr_ms, qrs_ms, qt_ms;
-  size_t beats = 0;  // beats with a QRS annotated in at least 6 leads
+  size_t beats = 0;                       // beats with a QRS annotated in at least 6 leads
+  std::vector<LudbBeat> beat_boundaries;  // those beats, in time order
 };
 
 // REQUIRES: record_path is the path without extension ("ludb/data/1"); sample_rate_hz > 0.

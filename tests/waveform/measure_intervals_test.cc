@@ -30,8 +30,9 @@ KnownEcgOptions With(double hr, double pr, double qrs, double qt, double noise =
   return o;
 }
 
-void ExpectKnownIntervals(const KnownEcgOptions& o, double tolerance_ms, double qt_tolerance_ms) {
-  const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal);
+void ExpectKnownIntervals(const KnownEcgOptions& o, double tolerance_ms, double qt_tolerance_ms,
+                          const MeasureOptions& options = {}) {
+  const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal, options);
   ASSERT_TRUE(m.qrs_ms && m.pr_ms && m.p_ms && m.qt_ms) << m.rhythm;
   EXPECT_EQ(m.rhythm, "sinus");
   EXPECT_NEAR(*m.heart_rate_bpm, o.heart_rate_bpm, 1.0);
@@ -81,6 +82,17 @@ TEST(MeasureIntervals, BaselineWanderDoesNotMoveTheBoundaries) {
   KnownEcgOptions o = With(70, 160, 90, 380);
   o.wander_uV = 300;
   ExpectKnownIntervals(o, 8, 14);
+}
+
+// A developer variant (docs/measurements.md, "What was tried"): QRS boundaries lead by lead,
+// with a noise floor, combined by the agreeing leads' extremes.
+TEST(MeasureIntervals, TheLeadByLeadQrsVariantMeasuresKnownIntervalsToo) {
+  MeasureOptions lead_by_lead;
+  lead_by_lead.delineation.qrs_agree_ms = 15;
+  lead_by_lead.delineation.qrs_noise_sd = 5;
+  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10, lead_by_lead);
+  ExpectKnownIntervals(With(45, 260, 150, 470), 6, 10, lead_by_lead);
+  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, lead_by_lead);
 }
 
 TEST(MeasureIntervals, FrontalAxesFollowTheWavesDirections) {

@@ -67,5 +67,26 @@ TEST(MeasureLudb, ReferenceIntervalsOfTheFirstRecordArePlausible) {
   EXPECT_GT(*ref.pr_ms, *ref.p_ms);
 }
 
+TEST(MeasureLudb, ReferenceBeatBoundariesAreOrderedAndGiveTheMeanIntervals) {
+  const auto data = testing::SharedDataDir();
+  if (!data || !std::ifstream(*data + "/ludb/data/1.hea")) GTEST_SKIP() << "no LUDB";
+  const LudbReference ref = LudbReferenceIntervals(*data + "/ludb/data/1");
+  ASSERT_EQ(ref.beat_boundaries.size(), ref.beats);
+  ASSERT_TRUE(ref.qrs_ms);
+  double qrs_sum_ms = 0;
+  for (size_t k = 0; k < ref.beat_boundaries.size(); ++k) {
+    const LudbBeat& b = ref.beat_boundaries[k];
+    EXPECT_LT(b.qrs_onset, b.qrs_offset);
+    if (b.p_onset >= 0) {
+      EXPECT_LT(b.p_onset, b.p_offset);
+      EXPECT_LT(b.p_offset, b.qrs_offset);
+    }
+    if (b.t_offset >= 0) EXPECT_GT(b.t_offset, b.qrs_offset);
+    if (k > 0) EXPECT_GT(b.qrs_onset, ref.beat_boundaries[k - 1].qrs_onset);
+    qrs_sum_ms += (b.qrs_offset - b.qrs_onset) * 2.0;  // 500 Hz
+  }
+  EXPECT_NEAR(qrs_sum_ms / ref.beats, *ref.qrs_ms, 1e-9);
+}
+
 }  // namespace
 }  // namespace ecg
