@@ -45,7 +45,7 @@ torch::Tensor Embedder::EmbedBatch(const std::vector<const EcgSignal*>& signals)
 torch::Tensor Embedder::Run(const EcgBatch& batch) const {
   if (is_model_zero()) return ModelZeroEmbed(batch.signals_mV, batch.peaks);
   const std::shared_ptr<EcgModelImpl>& model = model_.ptr();
-  return model->Encode(model->Prepare(batch.signals_mV, batch.peaks)).embedding;
+  return model->Embed(model->Prepare(batch.signals_mV, batch.peaks));
 }
 
 }  // namespace ecg::learning

@@ -70,19 +70,38 @@ EcgEncoderImpl::EcgEncoderImpl(const ModelConfig& config) : config_(config) {
                                 torch::nn::Linear(kLeadCount * beat_samples, config.embedding_dim));
     pooled += config.width * reduced + config.embedding_dim;
   }
-  head_ = register_module("head",
-                          torch::nn::Linear(pooled, config.embedding_dim - config.beat_block_dim));
+  if (config.learned_dim() > 0) {
+    head_ = register_module("head", torch::nn::Linear(pooled, config.learned_dim()));
+  }
   if (config.beat_block_dim > 0) {
     beat_block_ =
         register_module("beat_block", BeatBlock(config.input_rate_hz, config.beat_block_dim));
   }
+  if (config.zero_block_dim > 0) {
+    zero_block_ = register_module("zero_block", ZeroBlock(config.zero_block_dim, config.zero_block_model_zero_share));
+  }
 }
 
-torch::Tensor EcgEncoderImpl::Combine(const torch::Tensor& learned, const torch::Tensor& beats) {
+torch::Tensor EcgEncoderImpl::Combine(const torch::Tensor& learned, const torch::Tensor& beats,
+                                      const ModelInput& input) {
+  if (!learned.defined()) return zero_block_(input.signals_mV, input.peaks);
   auto embedding = F::normalize(learned, F::NormalizeFuncOptions().dim(1));
-  if (!beat_block_) return embedding;
-  const double w = config_.beat_block_weight;
-  return torch::cat({std::sqrt(1.0 - w) * embedding, std::sqrt(w) * beat_block_(beats)}, 1);
+  if (beat_block_) {
+    const double w = config_.beat_block_weight;
+    return torch::cat({std::sqrt(1.0 - w) * embedding, std::sqrt(w) * beat_block_(beats)}, 1);
+  }
+  if (zero_block_) {
+    const double w = config_.zero_block_weight;
+    return torch::cat({std::sqrt(1.0 - w) * embedding,
+                       std::sqrt(w) * zero_block_(input.signals_mV, input.peaks)},
+                      1);
+  }
+  return embedding;
+}
+
+torch::Tensor EcgEncoderImpl::Embed(const ModelInput& input) {
+  if (config_.learned_dim() == 0) return zero_block_(input.signals_mV, input.peaks);
+  return forward(input).embedding;
 }
 
 EncoderOutput EcgEncoderImpl::forward(const ModelInput& input) {
@@ -97,7 +116,8 @@ EncoderOutput EcgEncoderImpl::forward(const ModelInput& input) {
     parts.push_back(beat_->forward(beats));
     parts.push_back(beat_raw_(beats.flatten(1)));
   }
-  return {Combine(head_(torch::cat(parts, 1)), beats), x};
+  auto learned = head_ ? head_(torch::cat(parts, 1)) : torch::Tensor();
+  return {Combine(learned, beats, input), x};
 }
 
 MaskedDecoderImpl::MaskedDecoderImpl(int64_t feature_channels, int64_t width, int64_t kernel) {

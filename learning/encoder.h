@@ -6,7 +6,9 @@
 // L2 normalisation give the embedding (config.embedding_dim). With config.beat_block_dim > 0 the
 // embedding is a hybrid: the learned part (embedding_dim - beat_block_dim dimensions) and the
 // identity block (learning/beat_block.h, fitted statistics) each L2-normalised, weighted by
-// sqrt(1 - beat_block_weight) and sqrt(beat_block_weight), so the whole stays unit-norm. Heads: a
+// sqrt(1 - beat_block_weight) and sqrt(beat_block_weight), so the whole stays unit-norm. The zero
+// block (config.zero_block_dim > 0, learning/zero_block.h: model zero through a learned
+// whitening) takes the beat block's place in the same way, or is the whole embedding. Heads: a
 // projection head for the contrastive loss, a masked-signal decoder (from the encoder's feature
 // map), a lead-reconstruction decoder (a dilated CNN from config.reconstruction_input_leads to all
 // 12 leads) and a longitudinal head (log time gap and order from a pair of embeddings).
@@ -19,6 +21,7 @@
 #include <torch/torch.h>
 
 #include "learning/beat_block.h"
+#include "learning/zero_block.h"
 #include "learning/model_config.h"
 
 namespace ecg::learning {
@@ -49,12 +52,18 @@ class EcgEncoderImpl : public torch::nn::Module {
  public:
   explicit EcgEncoderImpl(const ModelConfig& config);
   EncoderOutput forward(const ModelInput& input);
+  // The embedding alone (forward(input).embedding), without running the network when the
+  // embedding is the zero block alone: the search path.
+  torch::Tensor Embed(const ModelInput& input);
   int64_t feature_channels() const { return feature_channels_; }
   // The identity block; null when config.beat_block_dim == 0.
   BeatBlock beat_block() const { return beat_block_; }
+  // The zero block; null when config.zero_block_dim == 0.
+  ZeroBlock zero_block() const { return zero_block_; }
 
  private:
-  torch::Tensor Combine(const torch::Tensor& learned, const torch::Tensor& beats);
+  torch::Tensor Combine(const torch::Tensor& learned, const torch::Tensor& beats,
+                        const ModelInput& input);
 
   ModelConfig config_;
   int64_t feature_channels_ = 0;
@@ -64,6 +73,7 @@ class EcgEncoderImpl : public torch::nn::Module {
   torch::nn::Linear beat_raw_{nullptr};
   torch::nn::Linear head_{nullptr};
   BeatBlock beat_block_{nullptr};
+  ZeroBlock zero_block_{nullptr};
 };
 TORCH_MODULE(EcgEncoder);
 
@@ -116,6 +126,7 @@ class EcgModelImpl : public torch::nn::Module {
   // -> the model-rate input.
   ModelInput Prepare(const torch::Tensor& signals_mV, const torch::Tensor& peaks) const;
   EncoderOutput Encode(const ModelInput& input) { return encoder->forward(input); }
+  torch::Tensor Embed(const ModelInput& input) { return encoder->Embed(input); }
   torch::Tensor Project(const torch::Tensor& embedding);  // [B, projection_dim], normalised
   // Model-rate 12-lead signals -> the 12 leads predicted from the configured input leads.
   torch::Tensor ReconstructLeads(const torch::Tensor& signals_mV);

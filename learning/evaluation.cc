@@ -309,7 +309,7 @@ torch::Tensor EmbedAll(EcgModel& model, const std::vector<EvalEcg>& set, int64_t
   const auto step = static_cast<size_t>(std::max<int64_t>(1, batch_size));
   for (size_t from = 0; from < set.size(); from += step) {
     EcgBatch batch = PrepareRange(set, from, std::min(set.size(), from + step), model->config());
-    parts.push_back(model->Encode(model->Prepare(batch.signals_mV, batch.peaks)).embedding);
+    parts.push_back(model->Embed(model->Prepare(batch.signals_mV, batch.peaks)));
   }
   return torch::cat(parts, 0);
 }

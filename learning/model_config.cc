@@ -7,6 +7,15 @@
 
 namespace ecg::learning {
 namespace {
+// Model zero's dimension (learning/model_zero.h kModelZeroDimension, which includes this header).
+constexpr int64_t kZeroFeatures = 842;
+}  // namespace
+
+int64_t ModelConfig::zero_block_output_dim() const {
+  if (zero_block_dim == 0) return 0;
+  return zero_block_dim + (zero_block_model_zero_share > 0.0 ? kZeroFeatures : 0);
+}
+namespace {
 
 void Require(bool ok, const std::string& what) {
   if (!ok) throw Error::InvalidArgument("model config: " + what);
@@ -60,6 +69,19 @@ void ModelConfig::Validate() const {
           "beat_block_dim must be within [0, embedding_dim - 8]");
   Require(beat_block_weight >= 0.0 && beat_block_weight <= 1.0,
           "beat_block_weight must be within [0, 1]");
+  Require(zero_block_dim >= 0 && zero_block_dim <= kZeroFeatures &&
+              zero_block_output_dim() <= embedding_dim,
+          "zero_block_dim must be within [0, 842] and its block fit in embedding_dim");
+  Require(zero_block_dim == 0 || learned_dim() == 0 || learned_dim() >= 8,
+          "zero_block_dim must leave 0 or at least 8 learned dimensions");
+  Require(zero_block_dim == 0 || (input_rate_hz == 100 && beat_block_dim == 0),
+          "zero_block_dim needs input_rate_hz 100 and beat_block_dim 0");
+  for (double share : {zero_block_weight, zero_block_shrinkage, zero_block_patient_weight,
+                       zero_block_model_zero_share}) {
+    Require(share >= 0.0 && share <= 1.0,
+            "zero_block_weight, _shrinkage, _patient_weight and _model_zero_share must be within "
+            "[0, 1]");
+  }
 }
 
 ModelConfig ModelConfig::Tiny() {
@@ -94,7 +116,12 @@ nlohmann::json ModelConfig::ToJson() const {
           {"lead_decoder_width", lead_decoder_width},
           {"lead_decoder_depth", lead_decoder_depth},
           {"beat_block_dim", beat_block_dim},
-          {"beat_block_weight", beat_block_weight}};
+          {"beat_block_weight", beat_block_weight},
+          {"zero_block_dim", zero_block_dim},
+          {"zero_block_weight", zero_block_weight},
+          {"zero_block_shrinkage", zero_block_shrinkage},
+          {"zero_block_patient_weight", zero_block_patient_weight},
+          {"zero_block_model_zero_share", zero_block_model_zero_share}};
 }
 
 ModelConfig ModelConfig::FromJson(const nlohmann::json& json) {
@@ -130,6 +157,16 @@ ModelConfig ModelConfig::FromJson(const nlohmann::json& json) {
         c.beat_block_dim = value.get<int64_t>();
       else if (key == "beat_block_weight")
         c.beat_block_weight = value.get<double>();
+      else if (key == "zero_block_dim")
+        c.zero_block_dim = value.get<int64_t>();
+      else if (key == "zero_block_weight")
+        c.zero_block_weight = value.get<double>();
+      else if (key == "zero_block_shrinkage")
+        c.zero_block_shrinkage = value.get<double>();
+      else if (key == "zero_block_patient_weight")
+        c.zero_block_patient_weight = value.get<double>();
+      else if (key == "zero_block_model_zero_share")
+        c.zero_block_model_zero_share = value.get<double>();
       else
         Require(false, "unknown key '" + key + "'");
     }

@@ -39,11 +39,30 @@ struct ModelConfig {
   // squared norm (the learned part gets the rest), in [0, 1].
   int64_t beat_block_dim = 0;
   double beat_block_weight = 0.5;
+  // Zero block (learning/zero_block.h): the last zero_block_dim dimensions of the embedding are
+  // model zero's features through a whitening learned from the training data's positives (odd vs
+  // even beats of one ECG, a patient's consecutive ECGs); 0 switches it off. Needs
+  // input_rate_hz 100 and no beat block. When it fills the whole embedding (zero_block_dim ==
+  // embedding_dim) there is no learned part; otherwise zero_block_weight is its share of the
+  // squared norm as for the beat block. Fit settings: shrinkage of the positives' covariance
+  // towards its mean variance, in [0, 1]; the share of patient pairs among the positives, [0, 1].
+  // zero_block_model_zero_share > 0 puts model zero's own 842 features beside the whitened ones
+  // with that share of the block's squared norm (the block then has zero_block_dim + 842
+  // dimensions): at 0 the block is the whitening alone.
+  int64_t zero_block_dim = 0;
+  double zero_block_weight = 0.5;
+  double zero_block_shrinkage = 0.1;
+  double zero_block_patient_weight = 0.5;
+  double zero_block_model_zero_share = 0.0;
 
   // Derived sizes.
   int64_t decimation() const { return kModelSourceRate_hz / input_rate_hz; }
   int64_t window_samples_source() const;  // samples per lead at 500 Hz
   int64_t window_samples_model() const;   // samples per lead at input_rate_hz
+  // Dimensions of the zero block's output, and of the embedding that the network learns (0: the
+  // zero block alone).
+  int64_t zero_block_output_dim() const;
+  int64_t learned_dim() const { return embedding_dim - beat_block_dim - zero_block_output_dim(); }
 
   // Throws Error::InvalidArgument for inconsistent values.
   void Validate() const;

@@ -63,10 +63,9 @@ torch::Tensor MedianBeats100Hz(const torch::Tensor& signals_mV, const torch::Ten
   return MedianBeats(x, p, kModelZeroRate_hz);
 }
 
-torch::Tensor ModelZeroEmbed(const torch::Tensor& signals_mV, const torch::Tensor& peaks) {
+torch::Tensor ModelZeroFromBeats(const torch::Tensor& beats_100hz_mV, const torch::Tensor& peaks) {
   torch::NoGradGuard no_grad;
-  auto beats = MedianBeats100Hz(signals_mV.to(torch::kFloat), peaks);
-  beats = PerLeadZ(torch::asinh(beats / kCompression_mV));
+  auto beats = PerLeadZ(torch::asinh(beats_100hz_mV.to(torch::kFloat) / kCompression_mV));
   auto beat_block = F::normalize(beats.flatten(1), F::NormalizeFuncOptions().dim(1));
   const double w = kModelZeroRhythmWeight;
   auto rhythm = RhythmFeatures(peaks) / kFeatureClamp;
@@ -75,6 +74,11 @@ torch::Tensor ModelZeroEmbed(const torch::Tensor& signals_mV, const torch::Tenso
   auto empty = embedding.abs().sum(1) == 0;
   embedding.select(1, 0).masked_fill_(empty, 1.0);
   return F::normalize(embedding, F::NormalizeFuncOptions().dim(1));
+}
+
+torch::Tensor ModelZeroEmbed(const torch::Tensor& signals_mV, const torch::Tensor& peaks) {
+  torch::NoGradGuard no_grad;
+  return ModelZeroFromBeats(MedianBeats100Hz(signals_mV.to(torch::kFloat), peaks), peaks);
 }
 
 nlohmann::json ModelZeroDescription() {

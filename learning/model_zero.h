@@ -56,6 +56,10 @@ ModelConfig ModelZeroInputConfig();
 // -> [B, kModelZeroDimension], rows L2-normalised.
 torch::Tensor ModelZeroEmbed(const torch::Tensor& signals_mV, const torch::Tensor& peaks);
 
+// The same embedding from median beats already computed ([B, 12, 70] in mV at 100 Hz, e.g. from
+// a subset of the beats) and the R peaks that give the rhythm features ([B, K] at 500 Hz).
+torch::Tensor ModelZeroFromBeats(const torch::Tensor& beats_100hz_mV, const torch::Tensor& peaks);
+
 // The per-lead median beats of a batch as model zero and the median-beat baseline see them:
 // [B, 12, BeatSamples(kModelZeroRate_hz)] in mV at 100 Hz.
 torch::Tensor MedianBeats100Hz(const torch::Tensor& signals_mV, const torch::Tensor& peaks);

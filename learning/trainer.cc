@@ -111,7 +111,7 @@ TrainOptions TrainOptions::FromJson(const nlohmann::json& json) {
   } catch (const nlohmann::json::exception& e) {
     Require(false, std::string("wrong value type: ") + e.what());
   }
-  Require(o.steps > 0 || o.epochs > 0, "steps or epochs must be > 0");
+  Require(o.steps >= 0 && o.epochs >= 0, "steps and epochs must be >= 0");
   Require(o.batch_patients >= 2, "batch_patients must be >= 2 (negatives need other patients)");
   Require(o.learning_rate > 0, "learning_rate must be > 0");
   Require(o.cpu_threads >= 1, "cpu_threads must be >= 1");
@@ -170,6 +170,7 @@ Trainer::Trainer(const TrainingConfig& config, EcgDataset& data, std::string out
   torch::manual_seed(t.seed);
   model_ = EcgModel(config_.model);
   FitBeatBlock(*model_, data_, split_.train);
+  FitZeroBlock(*model_, data_, split_.train);
   model_->to(device_);
   optimizer_ = std::make_unique<torch::optim::AdamW>(
       model_->parameters(),

@@ -7,7 +7,8 @@
 // (seed, step) at every step, so a CPU run is deterministic and a resumed run continues exactly as
 // an uninterrupted one would. CUDA when the device says so; on CUDA, mixed precision (bf16
 // autocast) when train.mixed_precision. When the model has an identity block
-// (ModelConfig::beat_block_dim), construction fits it on the training patients' ECGs.
+// (ModelConfig::beat_block_dim) or a zero block (zero_block_dim), construction fits it on the
+// training patients' ECGs.
 //
 // Checkpoints (model + optimizer + step) go to OUT_DIR.checkpoint every checkpoint_every steps;
 // Resume() continues from there. Run() ends by writing the model directory OUT_DIR
@@ -33,7 +34,8 @@
 namespace ecg::learning {
 
 struct TrainOptions {
-  int64_t steps = 2000;              // optimiser steps (ignored when epochs > 0)
+  int64_t steps = 2000;              // optimiser steps (ignored when epochs > 0); 0: none, the
+                                     // fitted blocks only (a zero-block model)
   int64_t epochs = 0;                // > 0: steps = epochs * train patients / batch_patients
   int64_t batch_patients = 64;       // patients (pairs) per step
   double learning_rate = 1e-3;       // AdamW

@@ -14,7 +14,8 @@
 // build (the trainer-only build, ORTHANC_ECG_LEARNING_ONLY, reads archives and WFDB).
 // --patients keeps the patients of one side of a patient-disjoint split (hash of the patient key
 // and --split-seed; --heldout-fraction of them are "heldout"), so a model trained on the "train"
-// side can be evaluated on held-out patients. --export-archive writes the selected ECGs as a
+// side can be evaluated on held-out patients; terms joined by commas, each SIDE or SIDE@SEED,
+// must all hold ("train,heldout@7": a development set inside the train half). --export-archive writes the selected ECGs as a
 // training archive instead of evaluating (how PTB-XL or DICOM folders become training data).
 #include <spdlog/spdlog.h>
 
@@ -22,6 +23,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "learning/dataset.h"
 #include "learning/device.h"
@@ -57,13 +59,54 @@ struct EvalCommandOptions {
   int threads = 2;
 };
 
-bool Keep(int64_t patient_key, const EvalCommandOptions& o) {
-  if (o.patients == "all") return true;
-  const auto threshold = static_cast<uint64_t>(o.heldout_fraction * 18446744073709551615.0);
+bool OnSide(int64_t patient_key, const std::string& side, uint64_t split_seed, double fraction) {
+  const auto threshold = static_cast<uint64_t>(fraction * 18446744073709551615.0);
   // A seed of its own: the trainer's validation split and the probe split hash the same keys.
-  const uint64_t seed = HashU64(o.split_seed ^ 0x6576616c73706c74ULL);
+  const uint64_t seed = HashU64(split_seed ^ 0x6576616c73706c74ULL);
   const bool heldout = HashU64(static_cast<uint64_t>(patient_key) ^ seed) < threshold;
-  return o.patients == "heldout" ? heldout : !heldout;
+  return side == "heldout" ? heldout : !heldout;
+}
+
+// --patients: "all", or SIDE[@SEED] terms joined by commas, all of which must hold (SIDE: train
+// or heldout; SEED: the split's seed, --split-seed when left out). "train,heldout@7" is the
+// held-out side of a second split inside the train half: a development set that leaves the
+// held-out half untouched.
+struct SideTerm {
+  std::string side;
+  uint64_t seed;
+};
+
+std::vector<SideTerm> ParsePatients(const EvalCommandOptions& o) {
+  std::vector<SideTerm> terms;
+  if (o.patients == "all") return terms;
+  std::stringstream in(o.patients);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    SideTerm term{item, o.split_seed};
+    const auto at = item.find('@');
+    if (at != std::string::npos) {
+      term.side = item.substr(0, at);
+      try {
+        term.seed = std::stoull(item.substr(at + 1));
+      } catch (const std::exception&) {
+        term.side.clear();
+      }
+    }
+    if (term.side != "train" && term.side != "heldout") {
+      throw Error::InvalidArgument("--patients: '" + item +
+                                   "' is not all, train, heldout or SIDE@SEED");
+    }
+    terms.push_back(term);
+  }
+  if (terms.empty()) throw Error::InvalidArgument("--patients is empty");
+  return terms;
+}
+
+bool Keep(int64_t patient_key, const EvalCommandOptions& o) {
+  for (const SideTerm& t : ParsePatients(o)) {
+    if (!OnSide(patient_key, t.side, t.seed, o.heldout_fraction)) return false;
+  }
+  return true;
 }
 
 EvalEcg FromSignal(EcgSignal signal, int64_t patient_key, std::optional<int64_t> time_ms) {
@@ -161,9 +204,7 @@ void ExportArchive(const std::vector<EvalEcg>& set, const std::string& path) {
 }
 
 void RunEval(const EvalCommandOptions& o) {
-  if (o.patients != "all" && o.patients != "train" && o.patients != "heldout") {
-    throw Error::InvalidArgument("--patients must be all, train or heldout");
-  }
+  ParsePatients(o);  // refuses a malformed --patients before loading anything
   SetCpuThreads(o.threads);
   const std::vector<EvalEcg> set = LoadData(o);
   if (!o.export_archive.empty()) return ExportArchive(set, o.export_archive);
@@ -189,7 +230,8 @@ void Setup(CLI::App& app) {
       ->required();
   cmd->add_option("--metadata", options->metadata, "ptbxl_database.csv for WFDB records");
   cmd->add_flag("--json,!--pretty", options->json, "one-line JSON (default) or indented");
-  cmd->add_option("--patients", options->patients, "all, train or heldout");
+  cmd->add_option("--patients", options->patients,
+                  "all, train, heldout, or SIDE@SEED terms joined by commas (all must hold)");
   cmd->add_option("--heldout-fraction", options->heldout_fraction, "share of patients held out");
   cmd->add_option("--split-seed", options->split_seed, "seed of the patient split");
   cmd->add_flag("!--no-probe", options->probe, "skip the linear probe (label-free metrics only)");

@@ -24,8 +24,8 @@ void EmbedBatch(learning::EcgModel& model, const torch::Device& device,
   }
   learning::EcgBatch batch = learning::StackBatch(prepared, config);
   torch::Tensor vectors =
-      model->Encode(model->Prepare(batch.signals_mV.to(device), batch.peaks.to(device)))
-          .embedding.to(torch::kCPU, torch::kFloat)
+      model->Embed(model->Prepare(batch.signals_mV.to(device), batch.peaks.to(device)))
+          .to(torch::kCPU, torch::kFloat)
           .contiguous();
   const auto dim = vectors.size(1);
   for (size_t i = 0; i < records.size(); ++i) {

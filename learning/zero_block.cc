@@ -1,0 +1,173 @@
+#include "learning/zero_block.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "learning/beats.h"
+#include "learning/encoder.h"
+#include "learning/model_zero.h"
+#include "waveform/error.h"
+
+namespace ecg::learning {
+namespace {
+
+namespace F = torch::nn::functional;
+
+constexpr int64_t kFactorTo500Hz = kModelSourceRate_hz / kModelZeroRate_hz;
+constexpr size_t kFitBatchEcgs = 64;
+
+torch::Tensor Outer(const torch::Tensor& rows) {
+  auto x = rows.to(torch::kCPU, torch::kDouble);
+  return x.t().mm(x);
+}
+
+void RequireFeatures(const torch::Tensor& t, const char* what) {
+  if (t.dim() != 2 || t.size(1) != kModelZeroDimension) {
+    throw Error::InvalidArgument(std::string("zero block: ") + what + " must be [N, " +
+                                 std::to_string(kModelZeroDimension) + "]");
+  }
+}
+
+}  // namespace
+
+ZeroBlockStatistics::ZeroBlockStatistics() {
+  const auto d = torch::TensorOptions().dtype(torch::kDouble);
+  sum_ = torch::zeros({kModelZeroDimension}, d);
+  outer_ = torch::zeros({kModelZeroDimension, kModelZeroDimension}, d);
+  view_outer_ = torch::zeros_like(outer_);
+  patient_outer_ = torch::zeros_like(outer_);
+}
+
+void ZeroBlockStatistics::Add(const torch::Tensor& features, const torch::Tensor& view_differences,
+                              const torch::Tensor& patient_differences) {
+  RequireFeatures(features, "features");
+  RequireFeatures(view_differences, "view differences");
+  ecgs_ += features.size(0);
+  sum_ += features.to(torch::kCPU, torch::kDouble).sum(0);
+  outer_ += Outer(features);
+  views_ += view_differences.size(0);
+  view_outer_ += Outer(view_differences);
+  if (patient_differences.defined() && patient_differences.size(0) > 0) {
+    RequireFeatures(patient_differences, "patient differences");
+    patient_pairs_ += patient_differences.size(0);
+    patient_outer_ += Outer(patient_differences);
+  }
+}
+
+static_assert(kModelZeroDimension == 842, "learning/model_config.cc kZeroFeatures must follow");
+
+ZeroBlockImpl::ZeroBlockImpl(int64_t dim, double model_zero_share)
+    : model_zero_share_(model_zero_share) {
+  mean_ = register_buffer("mean", torch::zeros({kModelZeroDimension}));
+  basis_ = register_buffer("basis", torch::eye(kModelZeroDimension, dim));
+}
+
+torch::Tensor ZeroBlockImpl::forward(const torch::Tensor& signals_100hz_mV,
+                                     const torch::Tensor& peaks_100hz) {
+  auto features = ZeroFeatures(signals_100hz_mV, peaks_100hz);
+  auto whitened = Whiten(features);
+  if (model_zero_share_ <= 0.0) return whitened;
+  return torch::cat({std::sqrt(model_zero_share_) * features,
+                     std::sqrt(1.0 - model_zero_share_) * whitened},
+                    1);
+}
+
+torch::Tensor ZeroBlockImpl::Whiten(const torch::Tensor& features) const {
+  return F::normalize(torch::matmul(features - mean_, basis_), F::NormalizeFuncOptions().dim(1));
+}
+
+void ZeroBlockImpl::Fit(const ZeroBlockStatistics& s, double shrinkage, double patient_weight) {
+  if (s.ecgs_ < 2 || s.views_ < 1) {
+    throw Error::InvalidArgument("zero block: fit needs at least 2 ECGs and 1 view pair, got " +
+                                 std::to_string(s.ecgs_) + " and " + std::to_string(s.views_));
+  }
+  torch::NoGradGuard no_grad;
+  const auto n = static_cast<double>(s.ecgs_);
+  auto mean = s.sum_ / n;
+  auto total = (s.outer_ - n * torch::outer(mean, mean)) / (n - 1.0);
+  // A difference of two views has twice the variance of one view's nuisance.
+  auto within = s.view_outer_ / (2.0 * static_cast<double>(s.views_));
+  if (s.patient_pairs_ > 0) {
+    within = (1.0 - patient_weight) * within +
+             patient_weight * s.patient_outer_ / (2.0 * static_cast<double>(s.patient_pairs_));
+  }
+  const int64_t d = kModelZeroDimension;
+  const double average = within.trace().item<double>() / static_cast<double>(d);
+  within = (1.0 - shrinkage) * within +
+           shrinkage * std::max(average, 1e-12) * torch::eye(d, within.options());
+  auto [values, vectors] = torch::linalg::eigh(within, "L");
+  auto inverse_root = vectors.mm(torch::diag(values.clamp_min(1e-12).rsqrt())).mm(vectors.t());
+  auto ratio = std::get<1>(torch::linalg::eigh(inverse_root.mm(total).mm(inverse_root), "L"));
+  const int64_t dim = std::min<int64_t>(basis_.size(1), d);
+  auto top = ratio.flip({1}).narrow(1, 0, dim);  // largest total / within ratio first
+  auto basis = torch::zeros_like(basis_, torch::kCPU);
+  basis.narrow(1, 0, dim).copy_(inverse_root.mm(top).to(torch::kFloat));
+  mean_.copy_(mean.to(torch::kFloat));
+  basis_.copy_(basis);
+}
+
+void ZeroBlockImpl::CopyFrom(const ZeroBlockImpl& other) {
+  torch::NoGradGuard no_grad;
+  mean_.copy_(other.mean_);
+  basis_.copy_(other.basis_);
+}
+
+torch::Tensor ZeroFeatures(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz,
+                           int parity) {
+  torch::NoGradGuard no_grad;
+  auto peaks = peaks_100hz;
+  if (parity >= 0) {
+    auto index = torch::arange(peaks.size(1), peaks.options()).remainder(2);
+    peaks = torch::where((index == parity).unsqueeze(0), peaks, torch::full_like(peaks, -1));
+  }
+  auto beats = MedianBeats(signals_100hz_mV.to(torch::kFloat), peaks, kModelZeroRate_hz);
+  auto rhythm_peaks =
+      torch::where(peaks_100hz >= 0, peaks_100hz * kFactorTo500Hz, peaks_100hz);
+  return ModelZeroFromBeats(beats, rhythm_peaks);
+}
+
+void FitZeroBlock(EcgModelImpl& model, EcgDataset& data, const std::vector<size_t>& patients,
+                  size_t max_ecgs) {
+  const ModelConfig& config = model.config();
+  if (config.zero_block_dim == 0) return;
+  ZeroBlockStatistics statistics;
+  std::vector<PreparedEcg> prepared;
+  std::vector<int64_t> previous_same_patient;  // row of the patient's previous ECG, or -1
+  size_t loaded = 0;
+  auto flush = [&] {
+    if (prepared.empty()) return;
+    EcgBatch batch = StackBatch(prepared, config);
+    ModelInput input = model.Prepare(batch.signals_mV, batch.peaks);
+    auto full = ZeroFeatures(input.signals_mV, input.peaks);
+    auto views = ZeroFeatures(input.signals_mV, input.peaks, 1) -
+                 ZeroFeatures(input.signals_mV, input.peaks, 0);
+    std::vector<int64_t> later, earlier;
+    for (size_t i = 0; i < previous_same_patient.size(); ++i) {
+      if (previous_same_patient[i] < 0) continue;
+      later.push_back(static_cast<int64_t>(i));
+      earlier.push_back(previous_same_patient[i]);
+    }
+    torch::Tensor pairs;
+    if (!later.empty()) {
+      pairs = full.index_select(0, torch::tensor(later)) - full.index_select(0, torch::tensor(earlier));
+    }
+    statistics.Add(full, views, pairs);
+    prepared.clear();
+    previous_same_patient.clear();
+  };
+  for (size_t p : patients) {
+    const auto& ecgs = data.patient_ecgs(p);
+    if (loaded >= max_ecgs) break;
+    if (prepared.size() + ecgs.size() > kFitBatchEcgs) flush();  // a patient stays in one batch
+    for (size_t k = 0; k < ecgs.size() && loaded < max_ecgs; ++k, ++loaded) {
+      previous_same_patient.push_back(k == 0 ? -1 : static_cast<int64_t>(prepared.size()) - 1);
+      prepared.push_back(data.Load(ecgs[k], config));
+    }
+  }
+  flush();
+  model.encoder->zero_block()->Fit(statistics, config.zero_block_shrinkage,
+                                   config.zero_block_patient_weight);
+}
+
+}  // namespace ecg::learning

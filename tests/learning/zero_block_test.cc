@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "learning/embedder.h"
+#include "learning/encoder.h"
+#include "learning/evaluation.h"
+#include "learning/model_zero.h"
+#include "learning/trainer.h"
+#include "learning/zero_block.h"
+#include "synthetic_data.h"
+#include "tests/support/test_env.h"
+#include "waveform/error.h"
+
+namespace ecg::learning {
+namespace {
+
+namespace F = torch::nn::functional;
+
+ModelConfig ZeroBlockConfig(int64_t dim, double model_zero_share) {
+  ModelConfig c = ModelConfig::Tiny();
+  c.beat_branch = false;
+  c.max_beats = kModelZeroMaxBeats;
+  c.zero_block_dim = dim;
+  c.zero_block_model_zero_share = model_zero_share;
+  c.embedding_dim = c.zero_block_output_dim();
+  return c;
+}
+
+double MeanCosine(const torch::Tensor& a, const torch::Tensor& b) {
+  return (F::normalize(a, F::NormalizeFuncOptions().dim(1)) *
+          F::normalize(b, F::NormalizeFuncOptions().dim(1)))
+      .sum(1)
+      .mean()
+      .item<double>();
+}
+
+TEST(ModelConfig, TheZeroBlockNeedsTheModelZeroRateAndLeavesNoSliverOfLearnedDimensions) {
+  EXPECT_EQ(ModelConfig::FromJson({{"width", 16}}).zero_block_dim, 0);
+  EXPECT_NO_THROW(ModelConfig::FromJson({{"embedding_dim", 256}, {"zero_block_dim", 256}}));
+  EXPECT_THROW(ModelConfig::FromJson({{"embedding_dim", 256}, {"zero_block_dim", 252}}), Error);
+  EXPECT_THROW(ModelConfig::FromJson({{"embedding_dim", 900}, {"zero_block_dim", 900}}), Error);
+  EXPECT_THROW(ModelConfig::FromJson({{"zero_block_dim", 128}, {"input_rate_hz", 250}}), Error);
+  EXPECT_THROW(ModelConfig::FromJson({{"zero_block_dim", 128}, {"beat_block_dim", 32}}), Error);
+  EXPECT_THROW(ModelConfig::FromJson({{"zero_block_dim", 64}, {"zero_block_shrinkage", 1.5}}),
+               Error);
+  ModelConfig both = ModelConfig::FromJson(
+      {{"embedding_dim", 842 + 64}, {"zero_block_dim", 64}, {"zero_block_model_zero_share", 0.5}});
+  EXPECT_EQ(both.learned_dim(), 0);
+}
+
+// Features = an identity part (fixed per heart) + a nuisance part (changing between recordings,
+// in a few strong directions). The positives' differences are pure nuisance, so the fitted
+// whitening must make two recordings of one heart alike although the nuisance dominates them.
+TEST(ZeroBlock, FitSuppressesTheDirectionsInWhichOneHeartsRecordingsDiffer) {
+  torch::manual_seed(5);
+  const int64_t d = kModelZeroDimension, n = 400;
+  auto identity_axes = torch::randn({20, d}), nuisance_axes = torch::randn({5, d});
+  auto hearts = torch::randn({n, 20}).mm(identity_axes);
+  auto nuisance = [&] { return 3.0 * torch::randn({n, 5}).mm(nuisance_axes); };
+  auto first = hearts + nuisance(), second = hearts + nuisance();
+  ZeroBlockStatistics statistics;
+  statistics.Add(first, first - second, torch::Tensor());
+  ZeroBlock block(32, 0.0);
+  block->Fit(statistics, 0.1, 0.5);
+  const double raw_same = MeanCosine(first - first.mean(0), second - first.mean(0));
+  const double whitened_same = MeanCosine(block->Whiten(first), block->Whiten(second));
+  const double whitened_other = MeanCosine(block->Whiten(first), block->Whiten(second.roll(1, 0)));
+  EXPECT_LT(raw_same, 0.6);
+  EXPECT_GT(whitened_same, 0.9);
+  EXPECT_LT(std::abs(whitened_other), 0.2);
+  ZeroBlockStatistics one;
+  one.Add(first.narrow(0, 0, 1), first.narrow(0, 0, 1), torch::Tensor());
+  EXPECT_THROW(block->Fit(one, 0.1, 0.5), Error);
+  EXPECT_THROW(one.Add(torch::zeros({2, 10}), torch::zeros({2, 10}), torch::Tensor()), Error);
+}
+
+class ZeroBlockModel : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    testing::WriteSyntheticArchive(dir_->File("train.ecgarch"), 16, 2, 41);
+    testing::WriteSyntheticArchive(dir_->File("heldout.ecgarch"), 6, 1, 42);
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static testing::TempDir* dir_;
+};
+testing::TempDir* ZeroBlockModel::dir_ = nullptr;
+
+TEST_F(ZeroBlockModel, ZeroStepsFitTheBlockAndTheSavedModelEmbedsWithModelZeroBesideIt) {
+  TrainingConfig config;
+  config.model = ZeroBlockConfig(32, 0.5);
+  config.train.device = "cpu";
+  config.train.steps = 0;
+  config.train.validation_fraction = 0.1;
+  EcgDataset data({dir_->File("train.ecgarch")});
+  Trainer trainer(config, data, dir_->File("model"));
+  EXPECT_EQ(trainer.Run().steps, 0);
+  Embedder loaded(dir_->File("model"), {1, 842 + 32});
+  Embedder zero = Embedder::ModelZero();
+  EcgDataset heldout({dir_->File("heldout.ecgarch")});
+  for (size_t i = 0; i < heldout.ecg_count(); ++i) {
+    const PreparedEcg ecg = heldout.Load(i, config.model);
+    EcgBatch batch = StackBatch({ecg}, config.model);
+    auto model = trainer.model();
+    model->eval();
+    ModelInput input = model->Prepare(batch.signals_mV, batch.peaks);
+    auto embedding = model->Embed(input);
+    ASSERT_EQ(embedding.size(1), 842 + 32);
+    EXPECT_NEAR(embedding.norm().item<double>(), 1.0, 1e-4);
+    // Model zero's features hold half of the squared norm and are model zero's embedding (the
+    // rhythm features read R peaks at 100 Hz here, at 500 Hz in model zero: close, not equal).
+    auto head = embedding.narrow(1, 0, 842) / std::sqrt(0.5);
+    auto reference = ModelZeroEmbed(batch.signals_mV, batch.peaks);
+    EXPECT_GT(MeanCosine(head, reference), 0.999);
+    // The network is not run for this embedding, and the full forward agrees with it.
+    EXPECT_TRUE(torch::allclose(model->Encode(input).embedding, embedding, 1e-5, 1e-6));
+  }
+  // The fit moved the block away from its unfitted identity map, and saving kept it.
+  EcgModel unfitted(config.model);
+  EXPECT_FALSE(torch::equal(unfitted->encoder->zero_block()->buffers()[1],
+                            trainer.model()->encoder->zero_block()->buffers()[1]));
+  auto signals = LoadEvalSet({dir_->File("heldout.ecgarch")});
+  Embedder in_memory(trainer.model());
+  EXPECT_EQ(in_memory.Embed(signals[0].signal), loaded.Embed(signals[0].signal));
+  EXPECT_EQ(zero.dimension(), 842);
+}
+
+}  // namespace
+}  // namespace ecg::learning
