@@ -33,8 +33,7 @@ echo "$db" >"$home/db-uri"
 "$cli" db migrate --db "$db"
 
 mkdir -p "$home/orthanc-storage" "$home/ecg-data"
-config=config/model-tiny.json
-[ -d "$shared/ptbxl" ] && config=config/model-ptbxl-cpu.json
+config=config/model-zero-whitened.json
 training="{\"Schedule\": \"02:00\", \"Worker\": \"local\", \"Device\": \"auto\", \"Config\": \"$here/$config\", \"WorkerPath\": \"$cli\"}"
 write_orthanc_config "$home/orthanc.json" "$http_port" "$dicom_port" "$home/orthanc-storage" \
   "$here/build/libOrthancEcg.so" "$db" "$home/ecg-data" "$training"
