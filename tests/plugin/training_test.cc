@@ -24,13 +24,17 @@ class TrainingTest : public PluginTest {
     AddSyntheticPatients(Store(), 12, 3, 21);
   }
 
-  json Section(int64_t steps) {
-    WriteTinyTrainingConfig(dir_.File("tiny.json"), steps);
+  // config_path: the worker's training configuration; empty: a tiny one of `steps` steps.
+  json Section(int64_t steps, std::string config_path = "") {
+    if (config_path.empty()) {
+      config_path = dir_.File("tiny.json");
+      WriteTinyTrainingConfig(config_path, steps);
+    }
     json section = EcgSection();
     section["Training"] = {{"Schedule", "disabled"},
                            {"Worker", "local"},
                            {"Device", "cpu"},
-                           {"Config", dir_.File("tiny.json")},
+                           {"Config", config_path},
                            {"WorkerPath", BinaryPath("orthanc-ecg")},
                            {"HeartbeatTimeoutSeconds", 10}};
     // The ECGs above are written straight into the store under made-up Orthanc IDs: a
@@ -123,6 +127,35 @@ TEST_F(TrainingTest, ATriggeredRunEndsWithANewActiveModelThatSearchAnswersFrom) 
   EXPECT_NE(run.reason.find("model zero"), std::string::npos) << run.reason;
   EXPECT_TRUE(WaitUntil([&] { return TrainingJobState(http) == "Success"; }));
 
+  const std::string instance = SyntheticOrthancId(21, 0, 0, 1);
+  json similar;
+  EXPECT_TRUE(WaitUntil([&] {
+    const HttpResponse r = http.Get("/ecg/ecgs/" + instance + "/similar?k=3");
+    if (r.status != 200) return false;
+    similar = json::parse(r.body);
+    return similar["model_id"] == *run.model_id;
+  }));
+  EXPECT_EQ(similar["similar"].size(), 3u) << similar.dump();
+}
+
+// The configuration that run.sh, the package and the image ship (the zero-block model, 1,098
+// dimensions, no gradient step) goes through the same worker, gate, embedding and activation.
+TEST_F(TrainingTest, TheShippedNightlyConfigurationEndsWithItsModelServingSearch) {
+  auto orthanc = StartOrthanc(Section(0, SourcePath("config/model-zero-whitened.json")));
+  HttpClient& http = orthanc->http();
+  // Promotion forced: on 12 synthetic patients the gate's verdict is not what is tested here;
+  // so is a third of them held out (the shipped 10% would hold out one patient).
+  const HttpResponse queued = http.Post(
+      "/ecg/training/run",
+      R"({"gate": {"force_promotion": true}, "train": {"validation_fraction": 0.3}})");
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  const TrainingRun run =
+      WaitForEnd(json::parse(queued.body)["run_id"].get<int64_t>(), std::chrono::seconds(240));
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason << orthanc->LogTail();
+  ASSERT_TRUE(run.promoted) << run.reason;
+  const json models = GetJson(http, "/ecg/models");
+  EXPECT_EQ(models["active_model_id"], *run.model_id);
+  EXPECT_NE(models.dump().find("\"zero_block_dim\":256"), std::string::npos) << models.dump();
   const std::string instance = SyntheticOrthancId(21, 0, 0, 1);
   json similar;
   EXPECT_TRUE(WaitUntil([&] {
