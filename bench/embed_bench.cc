@@ -12,7 +12,7 @@
 #include "bench/report.h"
 #include "learning/device.h"
 #include "learning/embedder.h"
-#include "learning/model_zero.h"
+#include "learning/trainer.h"
 #include "waveform/synth.h"
 
 namespace {
@@ -55,13 +55,9 @@ int main(int argc, char** argv) {
   Measure(ecg::learning::Embedder::ModelZero(), "embed_model_zero", batch, quick);
   // The zero-block model of config/model-zero-whitened.json (its fitted buffers do not change
   // the cost): model zero's features, a 842 x 256 map, model zero beside it; no network run.
-  ecg::learning::ModelConfig zero_block = ecg::learning::ModelConfig::Tiny();
-  zero_block.beat_branch = false;
-  zero_block.max_beats = ecg::learning::kModelZeroMaxBeats;
-  zero_block.zero_block_dim = 256;
-  zero_block.zero_block_model_zero_share = 0.3;
-  zero_block.embedding_dim = zero_block.zero_block_output_dim();
-  Measure(ecg::learning::Embedder(ecg::learning::EcgModel(zero_block)), "embed_zero_block", batch,
-          quick);
+  const ecg::learning::TrainingConfig zero_block = ecg::learning::TrainingConfig::Load(
+      std::string(ORTHANC_ECG_SOURCE_DIR) + "/config/model-zero-whitened.json");
+  Measure(ecg::learning::Embedder(ecg::learning::EcgModel(zero_block.model)), "embed_zero_block",
+          batch, quick);
   return 0;
 }
