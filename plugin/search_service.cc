@@ -179,10 +179,14 @@ void SearchService::SwitchTo(const ModelInfo& info) {
   next->index->Save(next->index_path);
   last_save_ = Clock::now();
   index_dirty_ = false;
+  const size_t failures = backlog->failed();
   backlog_ = std::move(backlog);  // refers to *next, which current_ keeps alive
   std::lock_guard<std::mutex> lock(mutex_);
   current_ = std::move(next);
   status_.state = "ready";
+  // The ECGs the switch could not embed count from the moment the model serves, not only after
+  // the next background batch.
+  status_.embedding_failures = failures;
   spdlog::info("search: serving model {} ({} ECGs indexed, {} embedded on switching)",
                info.model_id, current_->index->size(), embedded);
 }
