@@ -14,8 +14,8 @@
 
 #include "bench/report.h"
 #include "learning/device.h"
-#include "learning/trainer.h"
 #include "learning/synthetic_data.h"
+#include "learning/trainer.h"
 #include "tests/support/test_env.h"
 
 namespace {
@@ -35,8 +35,12 @@ TrainingConfig Shipped(const std::string& name, int64_t steps) {
   return c;
 }
 
-TrainingConfig ZeroBlockConfig() { return Shipped("model-zero-whitened", 0); }
-TrainingConfig CnnConfig(int64_t steps) { return Shipped("model-ptbxl-cpu", steps); }
+TrainingConfig ZeroBlockConfig() {
+  return Shipped("model-zero-whitened", 0);
+}
+TrainingConfig CnnConfig(int64_t steps) {
+  return Shipped("model-ptbxl-cpu", steps);
+}
 
 struct TrainSeconds {
   double fit = 0;  // the trainer's construction: the split and the fitted blocks

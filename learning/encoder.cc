@@ -78,7 +78,8 @@ EcgEncoderImpl::EcgEncoderImpl(const ModelConfig& config) : config_(config) {
         register_module("beat_block", BeatBlock(config.input_rate_hz, config.beat_block_dim));
   }
   if (config.zero_block_dim > 0) {
-    zero_block_ = register_module("zero_block", ZeroBlock(config.zero_block_dim, config.zero_block_model_zero_share));
+    zero_block_ = register_module(
+        "zero_block", ZeroBlock(config.zero_block_dim, config.zero_block_model_zero_share));
   }
 }
 
@@ -92,9 +93,9 @@ torch::Tensor EcgEncoderImpl::Combine(const torch::Tensor& learned, const torch:
   }
   if (zero_block_) {
     const double w = config_.zero_block_weight;
-    return torch::cat({std::sqrt(1.0 - w) * embedding,
-                       std::sqrt(w) * zero_block_(input.signals_mV, input.peaks)},
-                      1);
+    return torch::cat(
+        {std::sqrt(1.0 - w) * embedding, std::sqrt(w) * zero_block_(input.signals_mV, input.peaks)},
+        1);
   }
   return embedding;
 }

@@ -21,8 +21,8 @@
 #include <torch/torch.h>
 
 #include "learning/beat_block.h"
-#include "learning/zero_block.h"
 #include "learning/model_config.h"
+#include "learning/zero_block.h"
 
 namespace ecg::learning {
 

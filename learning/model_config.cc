@@ -7,15 +7,9 @@
 
 namespace ecg::learning {
 namespace {
+
 // Model zero's dimension (learning/model_zero.h kModelZeroDimension, which includes this header).
 constexpr int64_t kZeroFeatures = 842;
-}  // namespace
-
-int64_t ModelConfig::zero_block_output_dim() const {
-  if (zero_block_dim == 0) return 0;
-  return zero_block_dim + (zero_block_model_zero_share > 0.0 ? kZeroFeatures : 0);
-}
-namespace {
 
 void Require(bool ok, const std::string& what) {
   if (!ok) throw Error::InvalidArgument("model config: " + what);
@@ -40,6 +34,11 @@ int64_t ModelConfig::window_samples_source() const {
 
 int64_t ModelConfig::window_samples_model() const {
   return window_samples_source() / decimation();
+}
+
+int64_t ModelConfig::zero_block_output_dim() const {
+  if (zero_block_dim == 0) return 0;
+  return zero_block_dim + (zero_block_model_zero_share > 0.0 ? kZeroFeatures : 0);
 }
 
 void ModelConfig::Validate() const {

@@ -68,9 +68,8 @@ torch::Tensor ZeroBlockImpl::forward(const torch::Tensor& signals_100hz_mV,
   auto features = ZeroFeatures(signals_100hz_mV, peaks_100hz);
   auto whitened = Whiten(features);
   if (model_zero_share_ <= 0.0) return whitened;
-  return torch::cat({std::sqrt(model_zero_share_) * features,
-                     std::sqrt(1.0 - model_zero_share_) * whitened},
-                    1);
+  return torch::cat(
+      {std::sqrt(model_zero_share_) * features, std::sqrt(1.0 - model_zero_share_) * whitened}, 1);
 }
 
 torch::Tensor ZeroBlockImpl::Whiten(const torch::Tensor& features) const {
@@ -122,8 +121,7 @@ torch::Tensor ZeroFeatures(const torch::Tensor& signals_100hz_mV, const torch::T
     peaks = torch::where((index == parity).unsqueeze(0), peaks, torch::full_like(peaks, -1));
   }
   auto beats = MedianBeats(signals_100hz_mV.to(torch::kFloat), peaks, kModelZeroRate_hz);
-  auto rhythm_peaks =
-      torch::where(peaks_100hz >= 0, peaks_100hz * kFactorTo500Hz, peaks_100hz);
+  auto rhythm_peaks = torch::where(peaks_100hz >= 0, peaks_100hz * kFactorTo500Hz, peaks_100hz);
   return ModelZeroFromBeats(beats, rhythm_peaks);
 }
 
@@ -150,7 +148,8 @@ void FitZeroBlock(EcgModelImpl& model, EcgDataset& data, const std::vector<size_
     }
     torch::Tensor pairs;
     if (!later.empty()) {
-      pairs = full.index_select(0, torch::tensor(later)) - full.index_select(0, torch::tensor(earlier));
+      pairs =
+          full.index_select(0, torch::tensor(later)) - full.index_select(0, torch::tensor(earlier));
     }
     statistics.Add(full, views, pairs);
     prepared.clear();

@@ -15,8 +15,9 @@
 // --patients keeps the patients of one side of a patient-disjoint split (hash of the patient key
 // and --split-seed; --heldout-fraction of them are "heldout"), so a model trained on the "train"
 // side can be evaluated on held-out patients; terms joined by commas, each SIDE or SIDE@SEED,
-// must all hold ("train,heldout@7": a development set inside the train half). --export-archive writes the selected ECGs as a
-// training archive instead of evaluating (how PTB-XL or DICOM folders become training data).
+// must all hold ("train,heldout@7": a development set inside the train half). --export-archive
+// writes the selected ECGs as a training archive instead of evaluating (how PTB-XL or DICOM folders
+// become training data).
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -46,6 +47,12 @@ namespace {
 namespace fs = std::filesystem;
 using learning::EvalEcg;
 
+// One term of --patients (see ParsePatients).
+struct SideTerm {
+  std::string side;
+  uint64_t seed;
+};
+
 struct EvalCommandOptions {
   std::string model;
   std::string data;
@@ -57,6 +64,7 @@ struct EvalCommandOptions {
   bool probe = true;
   std::string export_archive;
   int threads = 2;
+  std::vector<SideTerm> sides;  // --patients parsed once by RunEval; empty: all patients
 };
 
 bool OnSide(int64_t patient_key, const std::string& side, uint64_t split_seed, double fraction) {
@@ -71,11 +79,6 @@ bool OnSide(int64_t patient_key, const std::string& side, uint64_t split_seed, d
 // or heldout; SEED: the split's seed, --split-seed when left out). "train,heldout@7" is the
 // held-out side of a second split inside the train half: a development set that leaves the
 // held-out half untouched.
-struct SideTerm {
-  std::string side;
-  uint64_t seed;
-};
-
 std::vector<SideTerm> ParsePatients(const EvalCommandOptions& o) {
   std::vector<SideTerm> terms;
   if (o.patients == "all") return terms;
@@ -103,7 +106,7 @@ std::vector<SideTerm> ParsePatients(const EvalCommandOptions& o) {
 }
 
 bool Keep(int64_t patient_key, const EvalCommandOptions& o) {
-  for (const SideTerm& t : ParsePatients(o)) {
+  for (const SideTerm& t : o.sides) {
     if (!OnSide(patient_key, t.side, t.seed, o.heldout_fraction)) return false;
   }
   return true;
@@ -203,8 +206,9 @@ void ExportArchive(const std::vector<EvalEcg>& set, const std::string& path) {
   spdlog::info("wrote {} ECGs to {}", set.size(), path);
 }
 
-void RunEval(const EvalCommandOptions& o) {
-  ParsePatients(o);  // refuses a malformed --patients before loading anything
+void RunEval(const EvalCommandOptions& options) {
+  EvalCommandOptions o = options;
+  o.sides = ParsePatients(o);  // refuses a malformed --patients before loading anything
   SetCpuThreads(o.threads);
   const std::vector<EvalEcg> set = LoadData(o);
   if (!o.export_archive.empty()) return ExportArchive(set, o.export_archive);

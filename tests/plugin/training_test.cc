@@ -75,6 +75,19 @@ class TrainingTest : public PluginTest {
     return training ? pid : 0;
   }
 
+  // Similar-ECG search answers from the model (once the plugin has switched to it) with 3 ECGs.
+  static void ExpectSearchAnswersFrom(HttpClient& http, int64_t model_id) {
+    const std::string instance = SyntheticOrthancId(21, 0, 0, 1);
+    json similar;
+    EXPECT_TRUE(WaitUntil([&] {
+      const HttpResponse r = http.Get("/ecg/ecgs/" + instance + "/similar?k=3");
+      if (r.status != 200) return false;
+      similar = json::parse(r.body);
+      return similar["model_id"] == model_id;
+    }));
+    EXPECT_EQ(similar["similar"].size(), 3u) << similar.dump();
+  }
+
   // Whether a trained model is active (the plugin serves model zero until one is promoted).
   bool TrainedModelActive() {
     const std::optional<ModelInfo> active = Store().ActiveModel();
@@ -127,15 +140,7 @@ TEST_F(TrainingTest, ATriggeredRunEndsWithANewActiveModelThatSearchAnswersFrom) 
   EXPECT_NE(run.reason.find("model zero"), std::string::npos) << run.reason;
   EXPECT_TRUE(WaitUntil([&] { return TrainingJobState(http) == "Success"; }));
 
-  const std::string instance = SyntheticOrthancId(21, 0, 0, 1);
-  json similar;
-  EXPECT_TRUE(WaitUntil([&] {
-    const HttpResponse r = http.Get("/ecg/ecgs/" + instance + "/similar?k=3");
-    if (r.status != 200) return false;
-    similar = json::parse(r.body);
-    return similar["model_id"] == *run.model_id;
-  }));
-  EXPECT_EQ(similar["similar"].size(), 3u) << similar.dump();
+  ExpectSearchAnswersFrom(http, *run.model_id);
 }
 
 // The configuration that run.sh, the package and the image ship (the zero-block model, 1,098
@@ -145,9 +150,9 @@ TEST_F(TrainingTest, TheShippedNightlyConfigurationEndsWithItsModelServingSearch
   HttpClient& http = orthanc->http();
   // Promotion forced: on 12 synthetic patients the gate's verdict is not what is tested here;
   // so is a third of them held out (the shipped 10% would hold out one patient).
-  const HttpResponse queued = http.Post(
-      "/ecg/training/run",
-      R"({"gate": {"force_promotion": true}, "train": {"validation_fraction": 0.3}})");
+  const HttpResponse queued =
+      http.Post("/ecg/training/run",
+                R"({"gate": {"force_promotion": true}, "train": {"validation_fraction": 0.3}})");
   ASSERT_EQ(queued.status, 202) << queued.body;
   const TrainingRun run =
       WaitForEnd(json::parse(queued.body)["run_id"].get<int64_t>(), std::chrono::seconds(240));
@@ -156,15 +161,7 @@ TEST_F(TrainingTest, TheShippedNightlyConfigurationEndsWithItsModelServingSearch
   const json models = GetJson(http, "/ecg/models");
   EXPECT_EQ(models["active_model_id"], *run.model_id);
   EXPECT_NE(models.dump().find("\"zero_block_dim\":256"), std::string::npos) << models.dump();
-  const std::string instance = SyntheticOrthancId(21, 0, 0, 1);
-  json similar;
-  EXPECT_TRUE(WaitUntil([&] {
-    const HttpResponse r = http.Get("/ecg/ecgs/" + instance + "/similar?k=3");
-    if (r.status != 200) return false;
-    similar = json::parse(r.body);
-    return similar["model_id"] == *run.model_id;
-  }));
-  EXPECT_EQ(similar["similar"].size(), 3u) << similar.dump();
+  ExpectSearchAnswersFrom(http, *run.model_id);
 }
 
 TEST_F(TrainingTest, AKilledWorkerFailsItsRunAndLeavesNoNewActiveModel) {
