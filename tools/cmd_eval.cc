@@ -206,8 +206,8 @@ void ExportArchive(const std::vector<EvalEcg>& set, const std::string& path) {
   spdlog::info("wrote {} ECGs to {}", set.size(), path);
 }
 
-void RunEval(const EvalCommandOptions& options) {
-  EvalCommandOptions o = options;
+void RunEval(const EvalCommandOptions& command) {
+  EvalCommandOptions o = command;
   o.sides = ParsePatients(o);  // refuses a malformed --patients before loading anything
   SetCpuThreads(o.threads);
   const std::vector<EvalEcg> set = LoadData(o);
