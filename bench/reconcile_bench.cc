@@ -1,4 +1,5 @@
-// reconcile_bench: what a reconciliation of the store with Orthanc costs (plugin/reconciler.h).
+// reconcile_bench: what a reconciliation of the store with Orthanc costs
+// (plugin/ingest/reconciler.h).
 //
 // Two parts, each on the real servers:
 //   1. the store's side at scale: `--store-ecgs` ECG rows (1,000,000 by default; metadata rows

@@ -22,7 +22,7 @@
 
 namespace ecg::plugin {
 
-// "Training": the nightly training (docs/admin.md, plugin/training_supervisor.h).
+// "Training": the nightly training (docs/admin.md, plugin/training/training_supervisor.h).
 struct TrainingSettings {
   // Local time of the daily run, minutes after midnight; nullopt: "disabled" (runs only when
   // POST /ecg/training/run asks).
@@ -59,7 +59,8 @@ struct PluginConfig {
   // Period of the change-log poll when no change notification arrives (a safety net; new
   // instances wake the reader at once).
   double poll_interval_s = 1.0;
-  // Hours between two reconciliations of the store with Orthanc's instances (plugin/reconciler.h);
+  // Hours between two reconciliations of the store with Orthanc's instances
+  // (plugin/ingest/reconciler.h);
   // one also runs after every start and on POST /ecg/reconcile. 0: only those.
   double reconcile_interval_h = 24;
   // Reconcile after every start (once the store is migrated).

@@ -1,13 +1,13 @@
 #include "plugin/routes.h"
 
 #include "plugin/ecg_json.h"
+#include "plugin/ingest/routes_reconcile.h"
+#include "plugin/measure/routes_measure.h"
 #include "plugin/orthanc_api.h"
 #include "plugin/rest.h"
-#include "plugin/routes_measure.h"
-#include "plugin/routes_reconcile.h"
-#include "plugin/routes_search.h"
-#include "plugin/routes_training.h"
-#include "plugin/web_assets.h"
+#include "plugin/search/routes_search.h"
+#include "plugin/training/routes_training.h"
+#include "plugin/web/web_assets.h"
 #include "waveform/signal_i16.h"
 
 namespace ecg::plugin {

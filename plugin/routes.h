@@ -9,10 +9,11 @@
 //   POST /ecg/reindex                               re-ingest every instance Orthanc holds
 //   POST /ecg/reconcile                             reconcile the store with Orthanc now
 //
-// The search routes (similar, search, identity) are in plugin/routes_search.h, registered here.
-// The training routes (runs, models) are in plugin/routes_training.h, registered here too.
-// The measurement routes (compare, timeline) are in plugin/routes_measure.h, also registered here.
-// The clinician's page (/ecg/app/) and the Explorer button are plugin/web_assets.h's, also here.
+// Registered here too: the search routes (similar, search, identity) of
+// plugin/search/routes_search.h, the training routes (runs, models) of
+// plugin/training/routes_training.h, the measurement routes (compare, timeline) of
+// plugin/measure/routes_measure.h, the reconciliation's of plugin/ingest/routes_reconcile.h, and
+// the clinician's page (/ecg/app/) and the Explorer button of plugin/web/web_assets.h.
 // RegisterRoutes() must be called once from OrthancPluginInitialize; `services` must outlive
 // Orthanc's REST server (it is released in OrthancPluginFinalize). Handlers are thread-safe:
 // they only call the store (thread-safe) and the ingester's thread-safe methods.
@@ -20,12 +21,12 @@
 
 #include <memory>
 
-#include "plugin/ingester.h"
-#include "plugin/measurement_backlog.h"
+#include "plugin/ingest/ingester.h"
+#include "plugin/ingest/reconciler.h"
+#include "plugin/measure/measurement_backlog.h"
 #include "plugin/plugin_config.h"
-#include "plugin/reconciler.h"
-#include "plugin/search_service.h"
-#include "plugin/training_supervisor.h"
+#include "plugin/search/search_service.h"
+#include "plugin/training/training_supervisor.h"
 #include "storage/ecg_store.h"
 
 namespace ecg::plugin {
@@ -34,10 +35,10 @@ struct PluginServices {
   PluginConfig config;
   std::shared_ptr<EcgStore> store;
   std::unique_ptr<Ingester> ingester;
-  std::unique_ptr<Reconciler> reconciler;        // plugin/routes_reconcile.h
-  std::unique_ptr<SearchService> search;         // plugin/routes_search.h
-  std::unique_ptr<TrainingSupervisor> training;  // plugin/routes_training.h
-  std::unique_ptr<MeasurementBacklog> measurer;  // plugin/routes_measure.h
+  std::unique_ptr<Reconciler> reconciler;        // plugin/ingest/routes_reconcile.h
+  std::unique_ptr<SearchService> search;         // plugin/search/routes_search.h
+  std::unique_ptr<TrainingSupervisor> training;  // plugin/training/routes_training.h
+  std::unique_ptr<MeasurementBacklog> measurer;  // plugin/measure/routes_measure.h
 };
 
 void RegisterRoutes(PluginServices* services);

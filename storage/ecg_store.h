@@ -67,7 +67,7 @@ struct OrthancIds {
   std::string patient;
 };
 
-// One reconciliation of the store with Orthanc (plugin/reconciler.h), as recorded.
+// One reconciliation of the store with Orthanc (plugin/ingest/reconciler.h), as recorded.
 struct ReconciliationRecord {
   int64_t reconciliation_id = 0;
   std::string trigger;  // "start", "schedule", "rest", "recovery"
@@ -80,7 +80,7 @@ struct ReconciliationRecord {
   std::string error;                      // why it stopped early; empty when it finished
 };
 
-// FNV-1a 64 of an Orthanc ID: what the reconciliation compares (plugin/reconciler.h).
+// FNV-1a 64 of an Orthanc ID: what the reconciliation compares (plugin/ingest/reconciler.h).
 uint64_t HashOrthancId(const std::string& id);
 
 // One decoded ECG as the ingest path hands it to the store.

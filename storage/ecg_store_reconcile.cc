@@ -1,4 +1,4 @@
-// EcgStore: what the reconciliation with Orthanc reads and records (plugin/reconciler.h).
+// EcgStore: what the reconciliation with Orthanc reads and records (plugin/ingest/reconciler.h).
 #include <algorithm>
 
 #include "storage/connection_pool.h"

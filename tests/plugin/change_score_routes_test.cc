@@ -1,4 +1,5 @@
-// The learned change score end to end (plugin/change_scores.h): a real Orthanc with the plugin
+// The learned change score end to end (plugin/measure/change_scores.h): a real Orthanc with the
+// plugin
 // and a real PostgreSQL. ECGs of 12 patients stored as by a backfill are embedded by model zero
 // in the background; the change reference is built from their consecutive pairs; the timeline's
 // comparisons and /compare then answer a percentile with the pairs it rests on, and agree.

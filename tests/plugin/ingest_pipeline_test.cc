@@ -1,4 +1,4 @@
-#include "plugin/ingest_pipeline.h"
+#include "plugin/ingest/ingest_pipeline.h"
 
 #include <gtest/gtest.h>
 

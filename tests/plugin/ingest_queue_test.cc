@@ -1,6 +1,6 @@
 // The ingest queue's watermark never passes a change whose ECG is not yet written, so the saved
 // cursor never skips an ECG; the queue is bounded and wakes everybody when closed.
-#include "plugin/ingest_queue.h"
+#include "plugin/ingest/ingest_queue.h"
 
 #include <gtest/gtest.h>
 

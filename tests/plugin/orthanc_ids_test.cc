@@ -1,4 +1,4 @@
-#include "plugin/orthanc_ids.h"
+#include "plugin/ingest/orthanc_ids.h"
 
 #include <gtest/gtest.h>
 

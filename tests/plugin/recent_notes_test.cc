@@ -1,4 +1,4 @@
-#include "plugin/recent_notes.h"
+#include "plugin/ingest/recent_notes.h"
 
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@
 
 #include "learning/model_dir.h"
 #include "learning/model_pack.h"
-#include "plugin/search_service.h"
+#include "plugin/search/search_service.h"
 #include "tests/plugin/plugin_fixture.h"
 #include "tests/storage/store_fixture.h"
 #include "tests/support/test_env.h"

@@ -1,12 +1,12 @@
 // The "Training" object of the "Ecg" section (plugin/plugin_config.h) and the daily schedule
-// (plugin/training_schedule.h).
+// (plugin/training/training_schedule.h).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <ctime>
 
 #include "plugin/plugin_config.h"
-#include "plugin/training_schedule.h"
+#include "plugin/training/training_schedule.h"
 #include "waveform/error.h"
 
 namespace ecg::plugin {
