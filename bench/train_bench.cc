@@ -6,17 +6,26 @@
 //    archive; above 1 while the fixed cost of the decompositions still weighs);
 //  - the learned CNN of config/model-ptbxl-cpu.json: training ECG/s over a few optimiser steps
 //    (each step reads 2 views of 32 patients' ECGs; the run's validation losses and the writing
-//    of the model are inside the timing, the fit of the split is not).
+//    of the model are inside the timing, the fit of the split is not);
+//  - both again on the large archive in the format of before (version 1, no stored R peaks:
+//    detected at every read), "_r_peaks_detected_v1": the gain of keeping them in the file;
+//  - a profile of the fit on one thread (CPU time of the thread, so other processes on the shared
+//    machine count little): ms per ECG of the archive read, the R peak detection (now done once,
+//    at export), the window and of model zero's features (three sets of median beats).
 // --quick: small archives, one step (a smoke run; figures not meaningful).
 #include <torch/torch.h>
 
+#include <ctime>
 #include <string>
 
 #include "bench/report.h"
 #include "learning/device.h"
+#include "learning/encoder.h"
 #include "learning/synthetic_data.h"
 #include "learning/trainer.h"
+#include "learning/zero_block.h"
 #include "tests/support/test_env.h"
+#include "waveform/measurements.h"
 
 namespace {
 
@@ -60,6 +69,55 @@ TrainSeconds Train(const TrainingConfig& config, const std::string& archive,
   return seconds;
 }
 
+// CPU seconds of the calling thread (the profile runs LibTorch on this thread alone, so waiting
+// threads and other processes on the shared machine do not count).
+double ThreadSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Where the zero-block fit's time goes per ECG, on one thread: reading the archive record,
+// detecting its R peaks, the rest of PrepareEcg (window, mV), and model zero's features of the
+// batch (decimation, median beats of all, odd and even beats: three MedianBeats calls).
+void ProfileFit(const std::string& archive, const TrainingConfig& config) {
+  const int threads = torch::get_num_threads();
+  torch::set_num_threads(1);
+  ecg::EcgArchiveReader reader(archive);
+  ecg::learning::EcgModel model(config.model);
+  const size_t n = std::min<size_t>(reader.size(), 256);
+  double read = 0, peaks = 0, prepare = 0, features = 0;
+  std::vector<ecg::learning::PreparedEcg> batch;
+  for (size_t i = 0; i < n; ++i) {
+    double t = ThreadSeconds();
+    ecg::ArchiveRecord record = reader.Read(i);
+    read += ThreadSeconds() - t;
+    t = ThreadSeconds();
+    const std::vector<size_t> detected = ecg::DetectRPeaks(record.signal);
+    peaks += ThreadSeconds() - t;
+    t = ThreadSeconds();
+    batch.push_back(ecg::learning::PrepareEcg(record.signal, record.valid_samples, config.model,
+                                              std::nullopt, &detected));
+    prepare += ThreadSeconds() - t;
+    if (batch.size() == 64 || i + 1 == n) {
+      t = ThreadSeconds();
+      ecg::learning::EcgBatch stacked = ecg::learning::StackBatch(batch, config.model);
+      ecg::learning::ModelInput input = model->Prepare(stacked.signals_mV, stacked.peaks);
+      for (int parity = -1; parity <= 1; ++parity) {
+        ecg::learning::ZeroFeatures(input.signals_mV, input.peaks, parity);
+      }
+      features += ThreadSeconds() - t;
+      batch.clear();
+    }
+  }
+  const double per_ms = 1000.0 / static_cast<double>(n);
+  ecg::bench::Report("train_profile_archive_read_1thread", read * per_ms, "ms/ECG");
+  ecg::bench::Report("train_profile_r_peaks_1thread", peaks * per_ms, "ms/ECG");
+  ecg::bench::Report("train_profile_prepare_window_1thread", prepare * per_ms, "ms/ECG");
+  ecg::bench::Report("train_profile_model_zero_features_1thread", features * per_ms, "ms/ECG");
+  torch::set_num_threads(threads);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,7 +130,12 @@ int main(int argc, char** argv) {
   ecg::testing::WriteSyntheticArchive(dir.File("small.ecgarch"), small_patients, per_patient, 1);
   ecg::testing::WriteSyntheticArchive(dir.File("large.ecgarch"), 4 * small_patients, per_patient,
                                       2);
+  // The same ECGs in the format of before (version 1): R peaks detected at every read.
+  ecg::testing::WriteSyntheticArchive(dir.File("large-v1.ecgarch"), 4 * small_patients, per_patient,
+                                      2, ecg::ArchiveRPeaks::kNone);
   const double small_ecgs = static_cast<double>(small_patients * per_patient);
+
+  ProfileFit(dir.File("large.ecgarch"), ZeroBlockConfig());
 
   // Validation patients are left out of the fit: count the ECGs of the fitted patients only.
   const double fitted = 1.0 - ZeroBlockConfig().train.validation_fraction;
@@ -82,19 +145,27 @@ int main(int argc, char** argv) {
   const double large_rate =
       fitted * 4 * small_ecgs /
       Train(ZeroBlockConfig(), dir.File("large.ecgarch"), dir.File("zero-large")).fit;
+  const double detected_rate =
+      fitted * 4 * small_ecgs /
+      Train(ZeroBlockConfig(), dir.File("large-v1.ecgarch"), dir.File("zero-v1")).fit;
   const std::string size = std::to_string(static_cast<int>(small_ecgs));
   const std::string large = std::to_string(static_cast<int>(4 * small_ecgs));
   ecg::bench::Report("train_zero_block_fit_cpu2_" + size + "_ecgs", small_rate, "ECG/s");
   ecg::bench::Report("train_zero_block_fit_cpu2_" + large + "_ecgs", large_rate, "ECG/s");
   ecg::bench::Report("train_zero_block_fit_rate_ratio_4x_archive", large_rate / small_rate, "x",
                      quick ? "" : "~1 (linear)");
+  ecg::bench::Report("train_zero_block_fit_cpu2_" + large + "_ecgs_r_peaks_detected_v1",
+                     detected_rate, "ECG/s");
 
   const int64_t steps = quick ? 1 : 8;
   const TrainingConfig cnn = CnnConfig(steps);
+  const double ecgs = 2.0 * static_cast<double>(cnn.train.batch_patients * steps);
   // One untimed step first: LibTorch's first step allocates and picks kernels.
   Train(CnnConfig(1), dir.File("small.ecgarch"), dir.File("cnn-warm"));
   const double seconds = Train(cnn, dir.File("large.ecgarch"), dir.File("cnn")).run;
-  ecg::bench::Report("train_cnn_ptbxl_cpu_cpu2", 2.0 * cnn.train.batch_patients * steps / seconds,
+  ecg::bench::Report("train_cnn_ptbxl_cpu_cpu2", ecgs / seconds, "ECG/s");
+  const double detected_seconds = Train(cnn, dir.File("large-v1.ecgarch"), dir.File("cnn-v1")).run;
+  ecg::bench::Report("train_cnn_ptbxl_cpu_cpu2_r_peaks_detected_v1", ecgs / detected_seconds,
                      "ECG/s");
   return 0;
 }

@@ -24,7 +24,7 @@ nlohmann::json DataSummary::ToJson() const {
 }
 
 PreparedEcg PrepareEcg(const EcgSignal& signal, size_t valid_samples, const ModelConfig& config,
-                       std::optional<size_t> offset) {
+                       std::optional<size_t> offset, const std::vector<size_t>* r_peaks) {
   if (static_cast<int64_t>(std::lround(signal.sample_rate_hz())) != kModelSourceRate_hz) {
     throw Error::InvalidArgument("model input must be canonical 500 Hz, got " +
                                  std::to_string(signal.sample_rate_hz()) + " Hz");
@@ -44,14 +44,25 @@ PreparedEcg PrepareEcg(const EcgSignal& signal, size_t valid_samples, const Mode
     for (size_t t = 0; t < copy; ++t) y[t] = x[t] * 1e-3f;
   }
   out.peaks.assign(static_cast<size_t>(config.max_beats), -1);
+  std::vector<size_t> detected;
+  if (r_peaks == nullptr) {
+    detected = DetectRPeaks(signal);
+    r_peaks = &detected;
+  }
   size_t k = 0;
-  for (size_t p : DetectRPeaks(signal)) {
+  for (size_t p : *r_peaks) {
     const int64_t at = static_cast<int64_t>(p) - static_cast<int64_t>(start);
     if (at < 0 || at >= static_cast<int64_t>(copy)) continue;
     if (k == out.peaks.size()) break;
     out.peaks[k++] = at;
   }
   return out;
+}
+
+PreparedEcg PrepareRecord(const ArchiveRecord& record, const ModelConfig& config,
+                          std::optional<size_t> offset) {
+  return PrepareEcg(record.signal, record.valid_samples, config, offset,
+                    record.r_peaks ? &*record.r_peaks : nullptr);
 }
 
 EcgBatch StackBatch(const std::vector<PreparedEcg>& ecgs, const ModelConfig& config) {
@@ -137,7 +148,7 @@ PreparedEcg EcgDataset::Load(size_t ecg, const ModelConfig& config, std::mt19937
   if (rng != nullptr && record.valid_samples > window) {
     offset = std::uniform_int_distribution<size_t>(0, record.valid_samples - window)(*rng);
   }
-  return PrepareEcg(record.signal, record.valid_samples, config, offset);
+  return PrepareRecord(record, config, offset);
 }
 
 PairBatch EcgDataset::SamplePairs(const std::vector<size_t>& patients, size_t count,

@@ -11,6 +11,9 @@
 // Inputs to the model (PrepareEcg): the centre window of config.window_s at 500 Hz (zero-padded
 // when shorter; a random offset when training and the ECG is longer), in millivolts, with R peaks
 // (learning/beats.h) at 500 Hz relative to the window, at most config.max_beats, -1 padded.
+// The R peaks are those stored in the archive record when it has them (detected once, at
+// export: waveform/ecg_archive.h), else detected on the record (waveform/measurements.h) at
+// every read, as for archives written before R peaks were kept; both give the same peaks.
 //
 // Not thread-safe (archive readers seek). Errors: Error::NotFound for a missing path,
 // Error::InvalidArgument for archives whose rate is not 500 Hz or an empty data set,
@@ -58,9 +61,14 @@ struct PreparedEcg {
   std::array<bool, kLeadCount> present{};
 };
 
-// offset: first sample of the window; nullopt centres it.
+// offset: first sample of the window; nullopt centres it. r_peaks: the signal's R peaks (sample
+// indices of `signal`, increasing, e.g. ArchiveRecord::r_peaks); nullptr detects them.
 PreparedEcg PrepareEcg(const EcgSignal& signal, size_t valid_samples, const ModelConfig& config,
-                       std::optional<size_t> offset = std::nullopt);
+                       std::optional<size_t> offset = std::nullopt,
+                       const std::vector<size_t>* r_peaks = nullptr);
+// The same for an archive record: its stored R peaks when it has them.
+PreparedEcg PrepareRecord(const ArchiveRecord& record, const ModelConfig& config,
+                          std::optional<size_t> offset = std::nullopt);
 EcgBatch StackBatch(const std::vector<PreparedEcg>& ecgs, const ModelConfig& config);
 
 // All *.ecgarch files of a directory (sorted), or the file itself.

@@ -33,7 +33,9 @@ EcgBatch PrepareRange(const std::vector<EvalEcg>& set, size_t from, size_t to,
                       const ModelConfig& config) {
   std::vector<PreparedEcg> prepared;
   for (size_t i = from; i < to; ++i) {
-    prepared.push_back(PrepareEcg(set[i].signal, set[i].valid_samples, config));
+    const EvalEcg& e = set[i];
+    prepared.push_back(PrepareEcg(e.signal, e.valid_samples, config, std::nullopt,
+                                  e.r_peaks ? &*e.r_peaks : nullptr));
   }
   return StackBatch(prepared, config);
 }
@@ -296,6 +298,7 @@ std::vector<EvalEcg> LoadEvalSet(const std::vector<std::string>& archive_paths,
       e.valid_samples = record.valid_samples;
       e.patient_key = record.keys.patient_key;
       e.acquisition_time_ms = record.keys.acquisition_time_ms;
+      e.r_peaks = std::move(record.r_peaks);
       set.push_back(std::move(e));
     }
   }

@@ -47,6 +47,8 @@ struct EvalEcg {
   int64_t patient_key = 0;
   int64_t acquisition_time_ms = kUnknownTime;
   std::optional<std::array<bool, 5>> superclasses;  // in kSuperclasses order; nullopt: unlabelled
+  // R peaks stored with an archive record (waveform/ecg_archive.h); nullopt: detected when read.
+  std::optional<std::vector<size_t>> r_peaks;
 };
 
 struct EvalOptions {

@@ -20,7 +20,7 @@ void EmbedBatch(learning::EcgModel& model, const torch::Device& device,
   std::vector<learning::PreparedEcg> prepared;
   prepared.reserve(records.size());
   for (const ArchiveRecord& r : records) {
-    prepared.push_back(learning::PrepareEcg(r.signal, r.valid_samples, config));
+    prepared.push_back(learning::PrepareRecord(r, config));
   }
   learning::EcgBatch batch = learning::StackBatch(prepared, config);
   torch::Tensor vectors =

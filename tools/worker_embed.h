@@ -3,8 +3,9 @@
 // transaction; ECGs deleted since the export are skipped by the store).
 //
 // The model is moved to `device` and left in eval mode; inputs are prepared exactly as the
-// plugin's CPU Embedder prepares them (learning/dataset.h PrepareEcg, centre window), so the
-// vectors match what the plugin computes for new ECGs. Not thread-safe. Errors: those of the
+// plugin's CPU Embedder prepares them (learning/dataset.h PrepareEcg, centre window; the R peaks
+// stored in the archive are those the Embedder detects), so the vectors match what the plugin
+// computes for new ECGs. Not thread-safe. Errors: those of the
 // archive reader, LibTorch (out of memory on the device: c10::Error) and the store.
 #pragma once
 

@@ -50,6 +50,15 @@ std::vector<std::string> ListDataArchives(const std::string& data_dir) {
   return paths;
 }
 
+// Archives written before R peaks were kept in them (version 1) make every training read
+// detect the peaks again, night after night.
+bool HoldsArchivesWithoutRPeaks(const std::string& data_dir) {
+  for (const std::string& path : ListDataArchives(data_dir)) {
+    if (!EcgArchiveReader(path).stores_r_peaks()) return true;
+  }
+  return false;
+}
+
 void Clear(const std::string& data_dir) {
   fs::remove_all(data_dir);
   fs::create_directories(data_dir);
@@ -101,6 +110,11 @@ ExportSummary ExportIncrementally(EcgStore& store, const std::string& store_iden
   ExportSummary summary;
   ExportState state = ReadState(data_dir);
   if (state.store != store_identity) {
+    Clear(data_dir);
+    state = {store_identity, 0, 0};
+    summary.rebuilt = true;
+  } else if (HoldsArchivesWithoutRPeaks(data_dir)) {
+    spdlog::info("export: archives of an earlier version without R peaks; rebuilding once");
     Clear(data_dir);
     state = {store_identity, 0, 0};
     summary.rebuilt = true;

@@ -3,9 +3,11 @@
 // DATA_DIR holds archives (waveform/ecg_archive.h) named ecgs-<first ecg_key>.ecgarch and a
 // state file export.json {"store": <hash of the connection URI>, "last_ecg_key", "ecgs"}. Each
 // export appends one archive with the ECGs whose ecg_key is above last_ecg_key (keys only grow).
-// The folder is rebuilt from scratch when it belongs to another store, or when the store now
+// The folder is rebuilt from scratch when it belongs to another store, when the store now
 // holds fewer ECGs than the archives (ECGs were deleted: their signals must not train the next
-// model). ECGs replaced in place keep their old signal until such a rebuild.
+// model), or once when it holds archives of before R peaks were kept in them (version 1:
+// training would detect the peaks at every read). ECGs replaced in place keep their old signal
+// until such a rebuild. The archives keep each ECG's R peaks, detected once here.
 //
 // Archives are written under a temporary name and renamed, and the state file is replaced
 // atomically, so an interrupted export leaves the previous state usable. Not thread-safe (one

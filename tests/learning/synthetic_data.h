@@ -1,5 +1,6 @@
 // Synthetic training data for the learning tests: a SynthesiseCohort cohort written to an
-// EcgArchive (canonical 500 Hz, 10 s), patient_key = patient index + 1.
+// EcgArchive (canonical 500 Hz, 10 s), patient_key = patient index + 1; with the R peaks stored
+// (the current format) unless r_peaks says kNone (the format of before, version 1).
 #pragma once
 
 #include <string>
@@ -10,12 +11,12 @@
 namespace ecg::testing {
 
 inline void WriteSyntheticArchive(const std::string& path, size_t patients, size_t ecgs_per_patient,
-                                  uint64_t seed) {
+                                  uint64_t seed, ArchiveRPeaks r_peaks = ArchiveRPeaks::kStore) {
   SynthOptions options;
   options.patients = patients;
   options.ecgs_per_patient = ecgs_per_patient;
   options.seed = seed;
-  EcgArchiveWriter writer(path, 500, 5000);
+  EcgArchiveWriter writer(path, 500, 5000, r_peaks);
   int64_t ecg_key = 1;
   for (const SyntheticEcg& ecg : SynthesiseCohort(options)) {
     ArchiveKeys keys;

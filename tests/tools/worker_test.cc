@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "tests/support/postgres_server.h"
 #include "tests/support/test_env.h"
 #include "tests/tools/worker_fixture.h"
+#include "waveform/ecg_archive.h"
 
 namespace ecg {
 namespace {
@@ -160,6 +162,46 @@ TEST_F(WorkerTest, ACancelRequestDuringTrainingEndsTheRunCancelledWithoutAModel)
   EXPECT_EQ(run.status, RunStatus::kCancelled) << run.reason;
   EXPECT_EQ(run.reason, "cancelled by request");
   EXPECT_FALSE(store_->ActiveModel().has_value());
+}
+
+// An installation upgraded from before R peaks were kept in the archives: its data folder is
+// rebuilt once, so that training reads stored peaks instead of detecting them every night.
+TEST_F(WorkerTest, ArchivesOfBeforeRPeaksWereKeptAreRebuiltOnceWithThem) {
+  testing::AddSyntheticPatients(*store_, 12, 3, 5);
+  store_->QueueRun("cli", R"({"gate": {"force_promotion": true}})");
+  std::string output;
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+  const auto archives = [&] {
+    std::vector<std::string> paths;
+    for (const auto& e : std::filesystem::directory_iterator(dir_.File("work/data"))) {
+      if (e.path().extension() == ".ecgarch") paths.push_back(e.path().string());
+    }
+    return paths;
+  };
+  ASSERT_EQ(archives().size(), 1u);
+  for (const std::string& path : archives()) {  // rewritten in the format of before
+    EcgArchiveReader current(path);
+    EXPECT_TRUE(current.stores_r_peaks());
+    EcgArchiveWriter old(path + ".v1", current.sample_rate_hz(), current.samples_per_lead(),
+                         ArchiveRPeaks::kNone);
+    for (uint64_t i = 0; i < current.size(); ++i) {
+      const ArchiveRecord r = current.Read(i);
+      old.Append(r.keys, r.signal);
+    }
+    old.Close();
+    std::filesystem::rename(path + ".v1", path);
+    EXPECT_FALSE(EcgArchiveReader(path).stores_r_peaks());
+  }
+
+  const int64_t run_id = store_->QueueRun("cli");
+  ASSERT_EQ(RunWorker(&output), 0) << output;
+  const TrainingRun run = *store_->FindRun(run_id);
+  ASSERT_EQ(run.status, RunStatus::kSucceeded) << run.reason;
+  const json metrics = json::parse(run.metrics_json);
+  EXPECT_EQ(metrics["export"]["rebuilt"], true);
+  EXPECT_EQ(metrics["export"]["new_ecgs"], 36);
+  ASSERT_EQ(archives().size(), 1u);
+  EXPECT_TRUE(EcgArchiveReader(archives().front()).stores_r_peaks());
 }
 
 }  // namespace
