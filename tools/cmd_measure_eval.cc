@@ -299,6 +299,28 @@ void Setup(CLI::App& app) {
   cmd->add_option("--qrs-agree-ms", d.qrs_agree_ms,
                   "developer: per-lead QRS, extreme lead within this of the median");
   cmd->add_option("--p-lead-rank", d.p_lead_rank, "developer: 0 sum, k: k-th extreme lead P");
+  cmd->add_flag("--qrs-wavelet", d.qrs_wavelet,
+                "developer: QRS lead by lead on the wavelet transform (Martinez et al. 2004)");
+  cmd->add_option("--qrs-wavelet-scale", d.qrs_wavelet_scale,
+                  "developer: wavelet QRS scale k (2^k at 250 Hz)");
+  cmd->add_option("--qrs-wavelet-onset-share", d.qrs_wavelet_onset_share[0],
+                  "developer: wavelet QRS onset share of a rising first slope");
+  cmd->add_option("--qrs-wavelet-onset-share-falling", d.qrs_wavelet_onset_share[1],
+                  "developer: wavelet QRS onset share of a falling first slope");
+  cmd->add_option("--qrs-wavelet-offset-share", d.qrs_wavelet_offset_share[0],
+                  "developer: wavelet QRS offset share of a rising last slope");
+  cmd->add_option("--qrs-wavelet-offset-share-falling", d.qrs_wavelet_offset_share[1],
+                  "developer: wavelet QRS offset share of a falling last slope");
+  cmd->add_option("--qrs-wavelet-search-ms", d.qrs_wavelet_search_ms,
+                  "developer: wavelet QRS window for the first and last waves (ms)");
+  cmd->add_option("--qrs-wavelet-walk-ms", d.qrs_wavelet_walk_ms,
+                  "developer: wavelet QRS walk from a wave to its boundary (ms)");
+  cmd->add_option("--qrs-wavelet-waves", d.qrs_wavelet_waves,
+                  "developer: wavelet QRS waves beyond the main one on each side (1: Martinez)");
+  cmd->add_flag("--qrs-wavelet-any-sign", d.qrs_wavelet_any_sign,
+                "developer: wavelet QRS first/last waves of either sign (Martinez: opposite)");
+  cmd->add_option("--qrs-wavelet-settle-uv", d.qrs_wavelet_settle_uV,
+                  "developer: wavelet QRS boundary moved in while the signal stays within this");
   cmd->callback([options] {
     PrintLudb(*options);
     for (const std::string& path : options->dicom) PrintDicom(path);

@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "waveform/wavelet.h"
+
 namespace ecg {
 namespace {
 
@@ -213,6 +215,123 @@ std::vector<std::pair<size_t, Index>> TakingLeads(const std::vector<std::vector<
   return taking;
 }
 
+// The smallest SD of x about its own mean over `width` consecutive samples inside [from, to]
+// (clipped): the noise of a lead's quietest stretch.
+double QuietestSd(const std::vector<double>& x, Index from, Index to, Index width) {
+  const Index n = static_cast<Index>(x.size());
+  from = std::clamp<Index>(from, 0, n - 1);
+  to = std::clamp<Index>(to, from, n - 1);
+  width = std::clamp<Index>(width, 2, std::max<Index>(2, to - from + 1));
+  double best = std::numeric_limits<double>::infinity();
+  for (Index start = from; start + width - 1 <= to; ++start) {
+    double sum = 0, sq = 0;
+    for (Index i = start; i < start + width; ++i) {
+      sum += x[i];
+      sq += x[i] * x[i];
+    }
+    const double mean = sum / static_cast<double>(width);
+    best = std::min(best, std::sqrt(std::max(0.0, sq / static_cast<double>(width) - mean * mean)));
+  }
+  return std::isfinite(best) ? best : 0.0;
+}
+
+// One lead's QRS onset and offset on its wavelet transform w (Martinez et al. 2004; the rules
+// are DelineationOptions::qrs_wavelet's). `peak` is the largest |w| in [lo, hi] (the QRS near R).
+struct WaveletQrs {
+  std::optional<Index> onset, offset;
+};
+
+bool IsModulusMaximum(const std::vector<double>& w, Index i) {
+  const Index n = static_cast<Index>(w.size());
+  if (i <= 0 || i + 1 >= n) return false;
+  const double a = std::abs(w[i]);
+  return a >= std::abs(w[i - 1]) && a > std::abs(w[i + 1]);
+}
+
+// The modulus maximum nearest to `from` walking by `step` (exclusive) up to `limit`, with the sign
+// `sign` (> 0 or < 0) and |w| >= `at_least`; nullopt if none.
+std::optional<Index> NearestMaximum(const std::vector<double>& w, Index from, Index limit, int step,
+                                    double sign, double at_least) {
+  for (Index i = from + step; step > 0 ? i <= limit : i >= limit; i += step) {
+    if (IsModulusMaximum(w, i) && (sign == 0 || w[i] * sign > 0) && std::abs(w[i]) >= at_least)
+      return i;
+  }
+  return std::nullopt;
+}
+
+// Walking from the wave's maximum m by `step`: the first sample where |w| is below `share` (by
+// the sign of w[m]: [0] rising, [1] falling) of |w[m]|, or a local minimum of |w|; nullopt when
+// none within `walk` samples.
+std::optional<Index> WaveletBoundary(const std::vector<double>& w, Index m, int step,
+                                     const double share[2], Index walk) {
+  const Index n = static_cast<Index>(w.size());
+  const double threshold = (w[m] > 0 ? share[0] : share[1]) * std::abs(w[m]);
+  for (Index i = m + step; std::abs(i - m) <= walk; i += step) {
+    if (i - 1 < 0 || i + 1 >= n) return std::nullopt;
+    const double a = std::abs(w[i]);
+    if (a < threshold || (a <= std::abs(w[i - 1]) && a <= std::abs(w[i + 1]))) return i;
+  }
+  return std::nullopt;
+}
+
+WaveletQrs WaveletQrsBoundaries(const std::vector<double>& w, const std::vector<double>& x,
+                                double noise_uV, Index peak, double rate,
+                                const DelineationOptions& o) {
+  WaveletQrs out;
+  const double largest = std::abs(w[peak]);
+  if (!(largest > 0)) return out;
+  const double sign = w[peak] > 0 ? 1.0 : -1.0;
+  const Index search = Samples(o.qrs_wavelet_search_ms, rate);
+  // The main wave's other slope: the largest opposite maximum within the search window.
+  Index other = peak;
+  double other_size = o.qrs_wavelet_significant[0] * largest;
+  for (Index i = peak - search; i <= peak + search; ++i) {
+    if (IsModulusMaximum(w, i) && w[i] * sign < 0 && std::abs(w[i]) >= other_size) {
+      other = i;
+      other_size = std::abs(w[i]);
+    }
+  }
+  const Index pre = std::min(peak, other), post = std::max(peak, other);
+  const double pre_sign = w[pre] > 0 ? 1.0 : -1.0, post_sign = w[post] > 0 ? 1.0 : -1.0;
+  // The first and last waves: the nearest significant maximum of opposite sign outside the main
+  // wave; with `qrs_wavelet_waves` > 1, again from it, up to that many waves on each side.
+  Index first = pre, last = post;
+  double first_sign = pre_sign, last_sign = post_sign;
+  for (int k = 0; k < std::max(1, o.qrs_wavelet_waves); ++k) {
+    const auto f =
+        NearestMaximum(w, first, first - search, -1, o.qrs_wavelet_any_sign ? 0 : -first_sign,
+                       o.qrs_wavelet_significant[0] * largest);
+    if (!f) break;
+    first = *f;
+    first_sign = w[first] > 0 ? 1.0 : -1.0;
+  }
+  for (int k = 0; k < std::max(1, o.qrs_wavelet_waves); ++k) {
+    const auto l =
+        NearestMaximum(w, last, last + search, +1, o.qrs_wavelet_any_sign ? 0 : -last_sign,
+                       o.qrs_wavelet_significant[1] * largest);
+    if (!l) break;
+    last = *l;
+    last_sign = w[last] > 0 ? 1.0 : -1.0;
+  }
+  const Index walk = Samples(o.qrs_wavelet_walk_ms, rate);
+  out.onset = WaveletBoundary(w, first, -1, o.qrs_wavelet_onset_share, walk);
+  out.offset = WaveletBoundary(w, last, +1, o.qrs_wavelet_offset_share, walk);
+  // The transform's kernel reaches a corner before the signal does: move each boundary towards
+  // the wave while the signal stays within `settle` of its level at the boundary.
+  if (o.qrs_wavelet_settle_uV > 0) {
+    const double settle = std::max(o.qrs_wavelet_settle_uV, 20 * noise_uV);
+    if (out.onset) {
+      const double level = x[*out.onset];
+      while (*out.onset + 1 < first && std::abs(x[*out.onset + 1] - level) < settle) ++*out.onset;
+    }
+    if (out.offset) {
+      const double level = x[*out.offset];
+      while (*out.offset - 1 > last && std::abs(x[*out.offset - 1] - level) < settle) --*out.offset;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t r_index,
@@ -260,7 +379,7 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
                   f, 0, floor_after + k * noise_after, hold);
   if (!onset || !offset) return std::nullopt;
   Index qrs_on = *onset, qrs_off = *offset;
-  if (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0) {
+  if (!options.qrs_wavelet && (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0)) {
     const double f_off =
         options.qrs_offset_threshold_fraction > 0 ? options.qrs_offset_threshold_fraction : f;
     std::vector<std::vector<double>> lead_slopes;
@@ -296,6 +415,37 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
     if (!offs.empty()) {
       qrs_off = options.qrs_agree_ms > 0 ? AgreeingExtreme(offs, agree, true)
                                          : RankedBoundary(offs, options.qrs_lead_rank, true);
+    }
+  }
+  if (options.qrs_wavelet) {
+    const int scale = WaveletScaleAt(options.qrs_wavelet_scale, rate);
+    std::vector<std::vector<double>> transforms, moduli, levels;
+    for (Lead lead : AllLeads()) {
+      if (!beat.mask().present(lead)) continue;
+      levels.push_back(Smooth(beat.lead_uV(lead), n, qrs_half));
+      transforms.push_back(std::move(QuadraticSplineWavelet(beat.lead_uV(lead), n, scale).back()));
+      moduli.emplace_back(transforms.back().size());
+      std::transform(transforms.back().begin(), transforms.back().end(), moduli.back().begin(),
+                     [](double v) { return std::abs(v); });
+    }
+    std::vector<Index> ons, offs;
+    for (const auto& [l, p] : TakingLeads(moduli, peak_lo, peak_hi, options.min_lead_share)) {
+      const WaveletQrs q = WaveletQrsBoundaries(
+          transforms[l], levels[l],
+          QuietestSd(levels[l], r - Samples(250, rate), r - Samples(40, rate), quiet), p, rate,
+          options);
+      if (q.onset) ons.push_back(*q.onset);
+      if (q.offset) offs.push_back(*q.offset);
+    }
+    const bool ranked = options.qrs_agree_ms <= 0 && options.qrs_lead_rank > 0;
+    const Index agree = Samples(options.qrs_agree_ms > 0 ? options.qrs_agree_ms : 10, rate);
+    if (!ons.empty()) {
+      qrs_on = ranked ? RankedBoundary(ons, options.qrs_lead_rank, false)
+                      : AgreeingExtreme(ons, agree, false);
+    }
+    if (!offs.empty()) {
+      qrs_off = ranked ? RankedBoundary(offs, options.qrs_lead_rank, true)
+                       : AgreeingExtreme(offs, agree, true);
     }
   }
   onset = qrs_on;

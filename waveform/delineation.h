@@ -80,6 +80,36 @@ struct DelineationOptions {
   // - > 0: the global onset is the earliest of the leads' onsets that lie within this many ms of
   //   their median (latest offset likewise), instead of the k-th ranked.
   double qrs_agree_ms = 0;
+  // Wavelet QRS boundaries (developer variant, docs/measurements.md "Version 3 candidate"):
+  // instead of the normalised slope sum when `qrs_wavelet`, each lead whose transform reaches
+  // `min_lead_share` of the largest lead's is delimited on its own quadratic-spline wavelet
+  // transform W (waveform/wavelet.h) at scale 2^`qrs_wavelet_scale` at 250 Hz (Martinez et al.,
+  // IEEE TBME 51(4), 2004: scale 2^2; 2^3 at 500 Hz):
+  // - the largest |W| within 60 ms of R and the largest maximum of opposite sign within
+  //   `qrs_wavelet_search_ms` of it are the main wave's two slopes;
+  // - the first and last waves: the nearest modulus maximum outside them, of opposite sign
+  //   (`qrs_wavelet_any_sign`: either sign), reaching `qrs_wavelet_significant` ([0] before,
+  //   [1] after) of the largest |W| and within `qrs_wavelet_search_ms`; from it again, up to
+  //   `qrs_wavelet_waves` waves on each side (Martinez: 1);
+  // - onset: walking back from the first wave's maximum, the first sample where |W| falls
+  //   below `qrs_wavelet_onset_share` of it ([0] when W > 0 there, [1] when W < 0) or reaches a
+  //   local minimum, within `qrs_wavelet_walk_ms`; offset likewise from the last wave's with
+  //   `qrs_wavelet_offset_share` (shares and windows: Martinez's);
+  // - `qrs_wavelet_settle_uV` > 0: each boundary then moves towards the wave while the lead (4 ms
+  //   moving average) stays within max(settle, 20 x its quietest 20 ms SD before QRS) of its
+  //   level at the boundary: the kernel reaches a sharp corner before the signal does.
+  // The global onset is the earliest of the leads' onsets within `qrs_agree_ms` of their median
+  // (10 ms when 0), or the `qrs_lead_rank`-th earliest when only that is set; offset likewise.
+  bool qrs_wavelet = false;
+  int qrs_wavelet_scale = 2;
+  double qrs_wavelet_significant[2] = {0.06, 0.09};
+  double qrs_wavelet_onset_share[2] = {0.05, 0.07};
+  double qrs_wavelet_offset_share[2] = {0.125, 0.71};
+  double qrs_wavelet_search_ms = 65;
+  double qrs_wavelet_walk_ms = 50;
+  int qrs_wavelet_waves = 1;
+  bool qrs_wavelet_any_sign = false;
+  double qrs_wavelet_settle_uV = 0;
 };
 
 struct BeatBoundaries {

@@ -95,6 +95,23 @@ TEST(MeasureIntervals, TheLeadByLeadQrsVariantMeasuresKnownIntervalsToo) {
   ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, lead_by_lead);
 }
 
+// The wavelet QRS variant (Martinez et al. 2004; docs/measurements.md, version 3 candidates).
+TEST(MeasureIntervals, TheWaveletQrsVariantMeasuresKnownIntervalsToo) {
+  MeasureOptions wavelet;
+  wavelet.delineation.qrs_wavelet = true;
+  wavelet.delineation.qrs_agree_ms = 15;
+  wavelet.delineation.qrs_wavelet_waves = 5;
+  wavelet.delineation.qrs_wavelet_any_sign = true;
+  wavelet.delineation.qrs_wavelet_settle_uV = 5;
+  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10, wavelet);
+  ExpectKnownIntervals(With(45, 260, 150, 470), 6, 10, wavelet);
+  ExpectKnownIntervals(With(115, 130, 80, 300), 6, 10, wavelet);
+  ExpectKnownIntervals(With(60, 170, 100, 540), 6, 10, wavelet);
+  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, wavelet);
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 1000), 6, 10, wavelet);
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 250), 12, 14, wavelet);
+}
+
 TEST(MeasureIntervals, FrontalAxesFollowTheWavesDirections) {
   for (double axis : {-60.0, -30.0, 0.0, 75.0, 120.0, 170.0}) {
     KnownEcgOptions o;
