@@ -235,8 +235,7 @@ double QuietestSd(const std::vector<double>& x, Index from, Index to, Index widt
   return std::isfinite(best) ? best : 0.0;
 }
 
-// One lead's QRS onset and offset on its wavelet transform w (Martinez et al. 2004; the rules
-// are DelineationOptions::qrs_wavelet's). `peak` is the largest |w| in [lo, hi] (the QRS near R).
+// One lead's wavelet QRS onset and offset (sample indices); nullopt where not found.
 struct WaveletQrs {
   std::optional<Index> onset, offset;
 };
@@ -248,8 +247,8 @@ bool IsModulusMaximum(const std::vector<double>& w, Index i) {
   return a >= std::abs(w[i - 1]) && a > std::abs(w[i + 1]);
 }
 
-// The modulus maximum nearest to `from` walking by `step` (exclusive) up to `limit`, with the sign
-// `sign` (> 0 or < 0) and |w| >= `at_least`; nullopt if none.
+// The modulus maximum nearest to `from` walking by `step` (exclusive) up to `limit`, of the sign
+// of `sign` (0: either sign) and with |w| >= `at_least`; nullopt if none.
 std::optional<Index> NearestMaximum(const std::vector<double>& w, Index from, Index limit, int step,
                                     double sign, double at_least) {
   for (Index i = from + step; step > 0 ? i <= limit : i >= limit; i += step) {
@@ -274,6 +273,9 @@ std::optional<Index> WaveletBoundary(const std::vector<double>& w, Index m, int 
   return std::nullopt;
 }
 
+// One lead's QRS onset and offset on its wavelet transform w (Martinez et al. 2004; the rules
+// are DelineationOptions::qrs_wavelet's). x: the lead after a 4 ms moving average; noise_uV: its
+// noise (for the settling step); peak: the largest |w| near R.
 WaveletQrs WaveletQrsBoundaries(const std::vector<double>& w, const std::vector<double>& x,
                                 double noise_uV, Index peak, double rate,
                                 const DelineationOptions& o) {
