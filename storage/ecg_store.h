@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "storage/commit_wait.h"
+#include "storage/identity_check.h"
 #include "storage/signal_codec.h"
 #include "waveform/ecg_archive.h"
 #include "waveform/ecg_record.h"
@@ -184,6 +185,22 @@ struct PendingEmbeddings {
   // query has been examined (the last key returned when the limit was reached, else the highest
   // key in the store; after_ecg_key when there was nothing above it).
   int64_t checked_through = 0;
+};
+
+// A stored identity check of one ECG under one model (sql/0005_identity_checks.sql).
+struct StoredIdentityCheck {
+  int64_t ecg_key = 0;
+  int64_t patient_key = 0;
+  int64_t patient_embedded = 0;        // the patient's ECGs embedded for the model when checked
+  std::optional<IdentityScore> score;  // storage/identity_check.h; nullopt: see reason
+  std::string reason;                  // why there is no score
+};
+
+// An ECG whose identity check is missing or stale (EcgStore::EcgsToCheckIdentity).
+struct IdentityToCheck {
+  int64_t ecg_key = 0;
+  int64_t patient_key = 0;
+  int64_t patient_embedded = 0;  // the patient's ECGs embedded for the model now
 };
 
 struct ModelInfo {
@@ -387,6 +404,23 @@ class EcgStore {
   // poll that passes the last key it checked costs O(new rows). One snapshot for the whole answer.
   PendingEmbeddings EcgsWithoutEmbedding(int64_t model_id, size_t limit, int64_t after_ecg_key = 0);
   int64_t CountEmbeddings(int64_t model_id);
+  // The model's embeddings of one patient's ECGs, in ecg_key order (damaged ones left out and
+  // deleted, as in ReadEmbeddings).
+  std::vector<Embedding> ReadPatientEmbeddings(int64_t model_id, int dimension,
+                                               int64_t patient_key);
+
+  // --- identity checks (sql/0005_identity_checks.sql) -----------------------------------------
+  // ECGs embedded for model_id whose identity check is missing, or stale because their patient's
+  // number of embedded ECGs changed since it was made; ordered by patient, then key; at most
+  // limit. Costs one pass over the model's embeddings (run it when something may have changed).
+  std::vector<IdentityToCheck> EcgsToCheckIdentity(int64_t model_id, size_t limit);
+  // Inserts or overwrites checks in one transaction; ECGs deleted meanwhile are skipped. Returns
+  // the rows written.
+  size_t WriteIdentityChecks(int64_t model_id, const std::vector<StoredIdentityCheck>& checks);
+  // The stored checks of these ECGs (any staleness), in ecg_key order; keys without one are
+  // left out.
+  std::vector<StoredIdentityCheck> ReadIdentityChecks(int64_t model_id,
+                                                      const std::vector<int64_t>& ecg_keys);
   // Streams every patient's consecutive ECG pairs (timeline i, i + 1, in Timeline()'s order:
   // acquisition time, unknown times last, then ecg_key) with their embeddings for model_id,
   // patient after patient in patient_key order, from one snapshot, in one pass. A pair where

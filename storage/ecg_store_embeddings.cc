@@ -156,6 +156,28 @@ std::optional<Embedding> EcgStore::ReadEmbedding(int64_t model_id, int dimension
   return embedding;
 }
 
+std::vector<Embedding> EcgStore::ReadPatientEmbeddings(int64_t model_id, int dimension,
+                                                       int64_t patient_key) {
+  std::vector<Embedding> embeddings;
+  std::vector<int64_t> damaged;
+  pool_->Run("read patient embeddings", [&](pqxx::work& txn) {
+    embeddings.clear();
+    damaged.clear();
+    const pqxx::result r = txn.exec_params(
+        "SELECT m.ecg_key, m.patient_key, m.dimension, m.vector FROM ecgs e"
+        " JOIN embeddings m ON m.model_id = $1 AND m.ecg_key = e.ecg_key"
+        " WHERE e.patient_key = $2 ORDER BY m.ecg_key",
+        model_id, patient_key);
+    for (const auto& row : r) {
+      if (std::optional<Embedding> e = ReadIntactRow(row, model_id, dimension, &damaged)) {
+        embeddings.push_back(std::move(*e));
+      }
+    }
+  });
+  DeleteEmbeddings(*pool_, model_id, damaged);
+  return embeddings;
+}
+
 PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,
                                                  int64_t after_ecg_key) {
   PendingEmbeddings pending;
@@ -216,10 +238,10 @@ size_t EcgStore::ForEachConsecutivePair(int64_t model_id, int dimension,
         patients = {*patient_key};
         after = 1;
       } else {
-        for (const auto& r : txn.exec_params(
-                 "SELECT patient_key FROM patients WHERE patient_key > $1"
-                 " ORDER BY patient_key LIMIT $2",
-                 after, static_cast<int64_t>(patients_per_page))) {
+        for (const auto& r :
+             txn.exec_params("SELECT patient_key FROM patients WHERE patient_key > $1"
+                             " ORDER BY patient_key LIMIT $2",
+                             after, static_cast<int64_t>(patients_per_page))) {
           patients.push_back(r[0].as<int64_t>());
         }
         if (patients.empty()) break;

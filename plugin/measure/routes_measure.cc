@@ -1,10 +1,12 @@
 #include "plugin/measure/routes_measure.h"
 
+#include <map>
 #include <set>
 
 #include "plugin/ecg_json.h"
 #include "plugin/measure/change_scores.h"
 #include "plugin/rest.h"
+#include "plugin/search/search_query.h"
 #include "plugin/search/search_service.h"
 #include "waveform/error.h"
 #include "waveform/measurements_json.h"
@@ -108,8 +110,7 @@ RestAnswer HandleCompare(const RestRequest& request) {
 }
 
 // The change from the previous ECG of the timeline, from the patient's consecutive distances.
-ChangeScore ConsecutiveChange(const ServedChange& served,
-                              const PairDistances& distances,
+ChangeScore ConsecutiveChange(const ServedChange& served, const PairDistances& distances,
                               const EcgRow& previous, const EcgRow& row) {
   if (!served.model) return UnscoredChange("no active model");
   if (previous.patient_key != row.patient_key) return UnscoredChange("not the same store patient");
@@ -117,6 +118,24 @@ ChangeScore ConsecutiveChange(const ServedChange& served,
   if (distance == distances.end()) return UnscoredChange("not embedded yet");
   if (!served.reference) return UnscoredChange("change reference not built yet", distance->second);
   return served.reference->Score(distance->second, GapMs(previous, row));
+}
+
+// The stored identity checks of rows[begin, end) under the served model
+// (plugin/search/identity_backlog.h), as the identity route shows them; ECGs not checked yet are
+// left out.
+std::map<int64_t, json> StoredIdentities(const ServedChange& served,
+                                         const std::vector<EcgRow>& rows, size_t begin,
+                                         size_t end) {
+  std::map<int64_t, json> out;
+  if (!served.model) return out;
+  std::vector<int64_t> keys;
+  for (size_t i = begin; i < end; ++i) keys.push_back(rows[i].ecg_key);
+  for (const StoredIdentityCheck& stored :
+       Store().ReadIdentityChecks(served.model->model_id, keys)) {
+    out.emplace(stored.ecg_key,
+                IdentityCheckJson({stored.score, stored.reason}, served.model->model_id));
+  }
+  return out;
 }
 
 RestAnswer HandleTimeline(const RestRequest& request) {
@@ -136,6 +155,7 @@ RestAnswer HandleTimeline(const RestRequest& request) {
   for (const int64_t key : patient_keys) {
     if (served.model) AddConsecutiveDistances(Store(), *served.model, key, &distances);
   }
+  const std::map<int64_t, json> identities = StoredIdentities(served, rows, begin, end);
   std::optional<EcgMeasurements> previous;
   if (begin > 0) previous = Measurements(rows[begin - 1]);
   for (size_t i = begin; i < end; ++i) {
@@ -152,7 +172,8 @@ RestAnswer HandleTimeline(const RestRequest& request) {
     item["acquisition_time"] = EcgRowJson(row)["acquisition_time"];
     item["product_measurements"] = ProductMeasurementsJson(row);
     item["comparison"] = comparison;
-    item["identity"] = nullptr;
+    const auto identity = identities.find(row.ecg_key);
+    item["identity"] = identity == identities.end() ? json(nullptr) : identity->second;
     list.push_back(std::move(item));
     previous = std::move(current);
   }

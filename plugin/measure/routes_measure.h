@@ -13,7 +13,10 @@
 //        "acquisition_time", "product_measurements", "comparison", "identity"}]}
 //       in time order (unknown times last); "comparison" is the one with the previous ECG
 //       ({"with", "statements"} and the "change" fields above), null for the first;
-//       "product_measurements" null while not measured; "identity" null (not computed here).
+//       "product_measurements" null while not measured; "identity": the ECG's identity check
+//       under the served model as GET /ecg/ecgs/{id}/identity answers it, stored by the search
+//       thread in the background (plugin/search/identity_backlog.h), as of its last check; null
+//       while not checked yet.
 //
 // "change": the learned change score, the distance of the two ECGs' embeddings under the served
 // model as a percentile among this archive's consecutive same-patient pairs in the same time-gap

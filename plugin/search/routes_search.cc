@@ -79,20 +79,8 @@ RestAnswer HandleSearch(const RestRequest& request) {
 RestAnswer HandleIdentity(const RestRequest& request) {
   const std::shared_ptr<const ServedModel> served = RequireModel();
   const EcgRow row = RequireEcg(Store(), request.groups.at(0));
-  const IdentityCheck check = CheckIdentity(Store(), *served, row);
-  json answer = {{"model_id", served->model_id}, {"instance", row.orthanc.instance}};
-  if (!check.score) {
-    answer.update({{"score", nullptr}, {"suspicious", nullptr}, {"reason", check.reason}});
-    return RestAnswer::Json(answer);
-  }
-  const IdentityScore& s = *check.score;
-  answer.update({{"score", s.z},
-                 {"suspicious", s.suspicious},
-                 {"best_same_patient_similarity", s.best_same_patient},
-                 {"population_mean_similarity", s.population_mean},
-                 {"population_std_similarity", s.population_std},
-                 {"same_patient_count", s.same_patient_count},
-                 {"population_count", s.population_count}});
+  json answer = IdentityCheckJson(CheckIdentity(Store(), *served, row), served->model_id);
+  answer["instance"] = row.orthanc.instance;
   return RestAnswer::Json(answer);
 }
 

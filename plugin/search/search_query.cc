@@ -11,8 +11,6 @@ namespace {
 // Searches after removing deleted ECGs met among the hits stop once a search meets none; a few
 // rounds cover any realistic deletion burst, the last round's survivors are returned anyway.
 constexpr int kMaxSearchRounds = 4;
-// A patient's other ECGs compared by the identity check, at most (the most recent ones).
-constexpr size_t kMaxPatientEcgs = 200;
 
 }  // namespace
 
@@ -57,19 +55,27 @@ IdentityCheck CheckIdentity(EcgStore& store, const ServedModel& served, const Ec
   std::vector<EcgRow> timeline = store.TimelineByPatientKey(row.patient_key);
   std::vector<float> patient_embeddings;
   size_t compared = 0;
-  for (auto it = timeline.rbegin(); it != timeline.rend() && compared < kMaxPatientEcgs; ++it) {
+  for (auto it = timeline.rbegin(); it != timeline.rend() && compared < kMaxIdentityPatientEcgs;
+       ++it) {
     if (it->ecg_key == row.ecg_key) continue;
     const std::vector<float> other = EmbeddingOf(store, served, *it);
     patient_embeddings.insert(patient_embeddings.end(), other.begin(), other.end());
     ++compared;
   }
-  if (compared == 0) return {std::nullopt, "the patient has no other ECG in the store"};
+  return CheckIdentityOf(store, served, row.ecg_key, row.patient_key, embedding, patient_embeddings,
+                         compared, population_k);
+}
 
+IdentityCheck CheckIdentityOf(EcgStore& store, const ServedModel& served, int64_t ecg_key,
+                              int64_t patient_key, const std::vector<float>& embedding,
+                              const std::vector<float>& patient_embeddings, size_t compared,
+                              int population_k) {
+  if (compared == 0) return {std::nullopt, "the patient has no other ECG in the store"};
   SearchOptions options;
   options.k = population_k;
   options.scope = SearchScope::kOtherPatients;
-  options.patient_key = row.patient_key;
-  options.exclude_ecg_key = row.ecg_key;
+  options.patient_key = patient_key;
+  options.exclude_ecg_key = ecg_key;
   std::vector<float> population;
   for (const SimilarEcg& other : FindSimilar(store, served, embedding, options)) {
     population.push_back(other.similarity);
@@ -77,6 +83,23 @@ IdentityCheck CheckIdentity(EcgStore& store, const ServedModel& served, const Ec
   std::optional<IdentityScore> score = ScoreIdentity(embedding, patient_embeddings, population);
   if (!score) return {std::nullopt, "no ECG of another patient is indexed"};
   return {score, ""};
+}
+
+nlohmann::json IdentityCheckJson(const IdentityCheck& check, int64_t model_id) {
+  nlohmann::json answer = {{"model_id", model_id}};
+  if (!check.score) {
+    answer.update({{"score", nullptr}, {"suspicious", nullptr}, {"reason", check.reason}});
+    return answer;
+  }
+  const IdentityScore& s = *check.score;
+  answer.update({{"score", s.z},
+                 {"suspicious", s.suspicious},
+                 {"best_same_patient_similarity", s.best_same_patient},
+                 {"population_mean_similarity", s.population_mean},
+                 {"population_std_similarity", s.population_std},
+                 {"same_patient_count", s.same_patient_count},
+                 {"population_count", s.population_count}});
+  return answer;
 }
 
 }  // namespace ecg::plugin

@@ -15,6 +15,7 @@
 // ECG's signal is gone, Error::InvalidArgument for bad search options, the store's errors.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
@@ -36,6 +37,9 @@ std::vector<SimilarEcg> FindSimilar(EcgStore& store, const ServedModel& served,
                                     const std::vector<float>& embedding,
                                     const SearchOptions& options);
 
+// A patient's other ECGs compared by the identity check, at most (the most recent ones).
+constexpr size_t kMaxIdentityPatientEcgs = 200;
+
 struct IdentityCheck {
   std::optional<IdentityScore> score;  // nullopt: nothing to compare (see reason)
   std::string reason;                  // why score is nullopt
@@ -45,5 +49,16 @@ struct IdentityCheck {
 // (population_k of them); storage/identity_check.h.
 IdentityCheck CheckIdentity(EcgStore& store, const ServedModel& served, const EcgRow& row,
                             int population_k = 20);
+
+// The same check from given embeddings: the ECG's own and its patient's other ECGs' (`compared`
+// of them, row after row); the population is searched in the served index.
+IdentityCheck CheckIdentityOf(EcgStore& store, const ServedModel& served, int64_t ecg_key,
+                              int64_t patient_key, const std::vector<float>& embedding,
+                              const std::vector<float>& patient_embeddings, size_t compared,
+                              int population_k = 20);
+
+// The answer of the identity route and the timeline's "identity" (docs/admin.md): model_id,
+// score (z), suspicious, the similarities and counts, or score and suspicious null with reason.
+nlohmann::json IdentityCheckJson(const IdentityCheck& check, int64_t model_id);
 
 }  // namespace ecg::plugin

@@ -8,6 +8,7 @@
 
 #include "learning/model_zero.h"
 #include "plugin/search/embedding_backlog.h"
+#include "plugin/search/identity_backlog.h"
 #include "plugin/thread_name.h"
 #include "plugin/thread_priority.h"
 #include "waveform/error.h"
@@ -137,6 +138,9 @@ void SearchService::Iteration() {
   if (const std::shared_ptr<const ServedModel> served = Current()) {
     change_scores_.MaybeRebuild(*store_, *served);
   }
+  if (identity_ && identity_->CheckBatch(options_.identity_batch) == options_.identity_batch) {
+    return;  // more checks wait; new ECGs are embedded first at the next iteration
+  }
   const auto poll =
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - poll_start);
   Wait(
@@ -158,6 +162,7 @@ void SearchService::FollowActiveModel() {
   if (!active) {
     if (current) spdlog::warn("no active model any more: search is off");
     MaintainIndex(/*force_save=*/true);
+    identity_.reset();
     backlog_.reset();
     std::lock_guard<std::mutex> lock(mutex_);
     current_.reset();
@@ -181,6 +186,7 @@ void SearchService::SwitchTo(const ModelInfo& info) {
   index_dirty_ = false;
   const size_t failures = backlog->failed();
   backlog_ = std::move(backlog);  // refers to *next, which current_ keeps alive
+  identity_ = std::make_unique<IdentityBacklog>(*store_, *next);
   std::lock_guard<std::mutex> lock(mutex_);
   current_ = std::move(next);
   status_.state = "ready";
@@ -193,7 +199,10 @@ void SearchService::SwitchTo(const ModelInfo& info) {
 
 bool SearchService::EmbedPending() {
   const size_t handled = backlog_->EmbedBatch(options_.embed_batch);
-  if (handled > 0) index_dirty_ = true;
+  if (handled > 0) {
+    index_dirty_ = true;
+    if (identity_) identity_->EmbeddingsChanged();
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   status_.embedding_failures = backlog_->failed();
   return handled == options_.embed_batch;

@@ -23,7 +23,9 @@
 //     the embedding's matrix products), so the work stays in this thread
 //     (tests/plugin/search_service_test.cc checks every thread that spends CPU time embedding);
 //   - when nothing is pending it rebuilds the served model's change reference when due
-//     (plugin/measure/change_scores.h: a new model, the index grew by 10%, or every 30 minutes);
+//     (plugin/measure/change_scores.h: a new model, the index grew by 10%, or every 30 minutes),
+//     then stores the identity checks that are missing or stale, options.identity_batch at a
+//     time (plugin/search/identity_backlog.h: after new embeddings, or every 10 minutes);
 //   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
 //     data directory after changes (at most every options.save_interval_s, and at Stop()).
 // Deleted ECGs: the store deletes their embeddings; the index is cleaned lazily, by the request
@@ -64,6 +66,8 @@ struct SearchServiceOptions {
   size_t embed_batch = 32;
   // Shortest pause between two saves of the index file while ECGs keep arriving.
   double save_interval_s = 30.0;
+  // Identity checks computed and stored per iteration (each one index search).
+  size_t identity_batch = 64;
 };
 
 struct SearchStatus {
@@ -120,6 +124,7 @@ class SearchService {
 
   // Loop state: used by the thread only.
   std::unique_ptr<class EmbeddingBacklog> backlog_;
+  std::unique_ptr<class IdentityBacklog> identity_;  // with backlog_, for the same served model
   bool model_zero_ensured_ = false;  // EcgStore::EnsureModelZero succeeded since the start
   Clock::time_point next_model_check_{};
   Clock::time_point last_save_{};

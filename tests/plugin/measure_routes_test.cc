@@ -1,6 +1,7 @@
 // The product's measurements end to end: a real Orthanc with the plugin and a real PostgreSQL.
 // Uploaded ECGs are measured at ingest and shown beside the device's measurements; the serial
-// comparison and the patient's timeline answer in time order; ECGs stored without measurements
+// comparison and the patient's timeline answer in time order, each ECG with its identity check
+// (an ECG filed under the wrong patient scores as a stranger); ECGs stored without measurements
 // (as before the upgrade) are measured in the background and /ecg/status counts them. The
 // timeline of 200 ECGs answers within a bound (and prints its time).
 #include <algorithm>
@@ -93,7 +94,8 @@ TEST_F(MeasureRoutesTest, TheTimelineIsInTimeOrderWithComparisonsAndPages) {
     const json& e = all["ecgs"][i];
     EXPECT_TRUE(e["product_measurements"].is_object());
     EXPECT_TRUE(e["acquisition_time"].is_string());
-    EXPECT_TRUE(e["identity"].is_null());
+    // null until the background check (one patient alone: no score, with the reason)
+    if (!e["identity"].is_null()) EXPECT_TRUE(e["identity"]["score"].is_null());
     if (i == 0) {
       EXPECT_TRUE(e["comparison"].is_null());
     } else {
@@ -137,6 +139,60 @@ TEST_F(MeasureRoutesTest, EcgsStoredWithoutMeasurementsAreMeasuredInTheBackgroun
   EXPECT_TRUE(m.heart_rate_bpm.has_value());
 }
 
+TEST_F(MeasureRoutesTest, TheTimelineShowsEachEcgsIdentityCheckAndAMisfiledEcgScoresAsAStranger) {
+  SynthOptions options;
+  options.patients = 4;
+  options.ecgs_per_patient = 3;
+  options.seed = 67;
+  std::vector<SyntheticEcg> cohort = SynthesiseCohort(options);
+  // Patient 3's last ECG filed under patient 0.
+  cohort[11].metadata.patient_id = cohort[0].metadata.patient_id;
+  cohort[11].metadata.issuer_of_patient_id = cohort[0].metadata.issuer_of_patient_id;
+  orthanc_ = StartOrthanc(EcgSection());
+  std::string misfiled;
+  for (size_t i = 0; i < cohort.size(); ++i) {
+    const std::vector<uint8_t> bytes = dicom::EncodeEcg(cohort[i].metadata, cohort[i].signal);
+    const json answer =
+        Upload(orthanc_->http(), {cohort[i].metadata, {bytes.begin(), bytes.end()}});
+    if (i == 11) misfiled = answer["ID"];
+    uploaded_.push_back(answer);
+  }
+  const std::string patient = uploaded_[0]["ParentPatient"];
+  const std::string path = "/ecg/patients/" + patient + "/timeline";
+  json timeline;
+  const auto all_checked = [&] {
+    const HttpResponse response = orthanc_->http().Get(path);  // 404 until the first is stored
+    if (response.status != 200) return false;
+    timeline = json::parse(response.body);
+    for (const json& e : timeline["ecgs"]) {
+      if (e["identity"].is_null() || e["identity"]["population_count"] != 8) return false;
+    }
+    return timeline["ecgs"].size() == 4;
+  };
+  ASSERT_TRUE(WaitUntil(all_checked)) << timeline.dump() << orthanc_->LogTail();
+  double misfiled_score = 0, lowest_other = 1e9;
+  for (const json& e : timeline["ecgs"]) {
+    const json& identity = e["identity"];
+    EXPECT_EQ(identity["same_patient_count"], 3);
+    ASSERT_TRUE(identity["score"].is_number()) << timeline.dump();
+    const double score = identity["score"];
+    if (e["instance"] == misfiled) {
+      misfiled_score = score;
+    } else {
+      lowest_other = std::min(lowest_other, score);
+    }
+    // The timeline shows what the identity route computes on demand.
+    const json live =
+        GetJson(orthanc_->http(), "/ecg/ecgs/" + std::string(e["instance"]) + "/identity");
+    EXPECT_NEAR(score, live["score"].get<double>(), 1e-6);
+    EXPECT_EQ(identity["suspicious"], live["suspicious"]);
+  }
+  // The misfiled ECG resembles its new patient no better than strangers (z about 0; the flag's
+  // threshold is z < 0), the well-filed ones clearly more (z 2-4 here).
+  EXPECT_LT(misfiled_score, 1.0) << timeline.dump();
+  EXPECT_GT(lowest_other, misfiled_score + 1.0) << timeline.dump();
+}
+
 TEST_F(MeasureRoutesTest, TheTimelineOf200EcgsAnswersQuickly) {
   Store().Migrate();
   SynthOptions options;
@@ -161,7 +217,15 @@ TEST_F(MeasureRoutesTest, TheTimelineOf200EcgsAnswersQuickly) {
   section["ReconcileOnStart"] = false;  // the rows have no instance in this Orthanc
   orthanc_ = StartOrthanc(section);
   HttpClient& http = orthanc_->http();
-  GetJson(http, "/ecg/patients/" + patient + "/timeline");  // warm the connection and caches
+  // Timed with every ECG's identity check stored (the background checks are done).
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const json t = GetJson(http, "/ecg/patients/" + patient + "/timeline");
+        return std::all_of(t["ecgs"].begin(), t["ecgs"].end(),
+                           [](const json& e) { return !e["identity"].is_null(); });
+      },
+      std::chrono::seconds(120)))
+      << orthanc_->LogTail();
   std::vector<double> ms;
   for (int i = 0; i < 5; ++i) {
     const auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,60 @@
+#include "plugin/search/identity_backlog.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "waveform/error.h"
+
+namespace ecg::plugin {
+
+size_t IdentityBacklog::CheckBatch(size_t batch) {
+  if (!look_now_ && Clock::now() < next_look_) return 0;
+  const std::vector<IdentityToCheck> pending = store_.EcgsToCheckIdentity(served_.model_id, batch);
+  if (pending.size() < batch) {  // this look sees the end: wait for news or the interval
+    look_now_ = false;
+    next_look_ = Clock::now() + kRecheckInterval;
+  }
+  std::vector<StoredIdentityCheck> checks;
+  for (size_t begin = 0; begin < pending.size();) {
+    size_t end = begin;
+    while (end < pending.size() && pending[end].patient_key == pending[begin].patient_key) ++end;
+    CheckPatient({pending.begin() + begin, pending.begin() + end}, &checks);
+    begin = end;
+  }
+  store_.WriteIdentityChecks(served_.model_id, checks);
+  return pending.size();
+}
+
+void IdentityBacklog::CheckPatient(const std::vector<IdentityToCheck>& pending,
+                                   std::vector<StoredIdentityCheck>* out) {
+  const std::vector<Embedding> embeddings = store_.ReadPatientEmbeddings(
+      served_.model_id, served_.index->dimension(), pending.front().patient_key);
+  for (const IdentityToCheck& ecg : pending) {
+    const auto own = std::find_if(embeddings.begin(), embeddings.end(),
+                                  [&](const Embedding& e) { return e.ecg_key == ecg.ecg_key; });
+    if (own == embeddings.end()) continue;  // deleted meanwhile: nothing to store
+    std::vector<float> others;
+    size_t compared = 0;
+    // The most recent keys first, as the route compares the most recent ECGs.
+    for (auto it = embeddings.rbegin();
+         it != embeddings.rend() && compared < kMaxIdentityPatientEcgs; ++it) {
+      if (it->ecg_key == ecg.ecg_key) continue;
+      others.insert(others.end(), it->vector.begin(), it->vector.end());
+      ++compared;
+    }
+    IdentityCheck check;
+    try {
+      check = CheckIdentityOf(store_, served_, ecg.ecg_key, ecg.patient_key, own->vector, others,
+                              compared);
+    } catch (const Error& e) {
+      if (e.IsUnavailable()) throw;
+      spdlog::warn("identity check of ECG {} (model {}): {}", ecg.ecg_key, served_.model_id,
+                   e.what());
+      check = {std::nullopt, std::string("could not be checked: ") + e.what()};
+    }
+    out->push_back({ecg.ecg_key, ecg.patient_key, ecg.patient_embedded, check.score, check.reason});
+  }
+}
+
+}  // namespace ecg::plugin

@@ -1,0 +1,55 @@
+// IdentityBacklog: computes, in the background, the identity check (plugin/search/search_query.h)
+// of every ECG embedded by the served model and stores it (EcgStore::WriteIdentityChecks), so
+// that the patient's timeline shows each ECG's identity flag from one read instead of one index
+// search per ECG (a timeline of 200 ECGs answers within 50 ms).
+//
+// A check is made again when it is stale: the patient's number of embedded ECGs changed since (a
+// new ECG came, one was deleted). The population side (the nearest other patients) is as of the
+// check: it moves slowly with the archive and is not followed. Looking for missing or stale
+// checks costs one pass over the model's embeddings (EcgStore::EcgsToCheckIdentity), so the
+// backlog looks only after EmbeddingsChanged() (new ECGs embedded) and every kRecheckInterval
+// (deletions); each look takes at most `batch` ECGs, patient by patient, reading each patient's
+// embeddings once.
+//
+// An ECG whose check fails (a zero vector, a damaged embedding) is stored with the reason, so
+// that it does not come back at every look. Not thread-safe: the search service's thread calls
+// it. Errors: the store's (Error::Unavailable) propagate; the caller retries later.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+#include "plugin/search/search_model.h"
+#include "plugin/search/search_query.h"
+#include "storage/ecg_store.h"
+
+namespace ecg::plugin {
+
+class IdentityBacklog {
+ public:
+  IdentityBacklog(EcgStore& store, const ServedModel& served) : store_(store), served_(served) {}
+
+  // New embeddings were written: the next CheckBatch looks for missing and stale checks.
+  void EmbeddingsChanged() { look_now_ = true; }
+  // When a look is due, checks at most `batch` ECGs and stores the results; returns how many
+  // were stored (batch: more may wait; 0: nothing pending or no look due).
+  size_t CheckBatch(size_t batch);
+
+  // How often the backlog looks without new embeddings (catches deleted ECGs' patients).
+  static constexpr std::chrono::seconds kRecheckInterval{600};
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // The checks of one patient's pending ECGs, from the patient's embeddings read once.
+  void CheckPatient(const std::vector<IdentityToCheck>& pending,
+                    std::vector<StoredIdentityCheck>* out);
+
+  EcgStore& store_;
+  const ServedModel& served_;
+  bool look_now_ = true;
+  Clock::time_point next_look_{};
+};
+
+}  // namespace ecg::plugin

@@ -1,0 +1,108 @@
+// Stored identity checks (sql/0005_identity_checks.sql): an embedded ECG without a check is to
+// check, patient by patient; a written check is read back with or without a score; a check goes
+// stale when its patient gains or loses an embedded ECG, and goes with its ECG or model.
+#include <gtest/gtest.h>
+
+#include "tests/storage/store_fixture.h"
+
+namespace ecg::testing {
+namespace {
+
+class IdentityChecksStoreTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    model_ = store_->SaveModel("encoder", "bytes", R"({"dim": 2})", "{}");
+  }
+  // Stores ECG `index` of `patient` and its embedding; returns its key.
+  int64_t Embedded(int patient, int index) {
+    const int64_t key = store_->UpsertEcg(TestEcg(patient, index, 1, 50)).ecg_key;
+    store_->WriteEmbeddings(model_, {{key, 0, {1.0f, static_cast<float>(index)}}});
+    return key;
+  }
+  static StoredIdentityCheck Scored(const IdentityToCheck& ecg, double z) {
+    IdentityScore s;
+    s.z = z;
+    s.suspicious = z < 0;
+    s.best_same_patient = 0.9;
+    s.population_mean = 0.5;
+    s.population_std = 0.1;
+    s.same_patient_count = static_cast<size_t>(ecg.patient_embedded - 1);
+    s.population_count = 20;
+    return {ecg.ecg_key, ecg.patient_key, ecg.patient_embedded, s, ""};
+  }
+  int64_t model_ = 0;
+};
+
+TEST_F(IdentityChecksStoreTest, EmbeddedEcgsWithoutACheckAreToCheckPatientByPatient) {
+  const int64_t a0 = Embedded(1, 0);
+  const int64_t b0 = Embedded(2, 0);
+  const int64_t a1 = Embedded(1, 1);
+  store_->UpsertEcg(TestEcg(3, 0, 1, 50));  // not embedded: nothing to check
+  const std::vector<IdentityToCheck> pending = store_->EcgsToCheckIdentity(model_, 10);
+  ASSERT_EQ(pending.size(), 3u);
+  EXPECT_EQ(pending[0].ecg_key, a0);
+  EXPECT_EQ(pending[1].ecg_key, a1);
+  EXPECT_EQ(pending[2].ecg_key, b0);
+  EXPECT_EQ(pending[0].patient_embedded, 2);
+  EXPECT_EQ(pending[2].patient_embedded, 1);
+  EXPECT_EQ(store_->EcgsToCheckIdentity(model_, 2).size(), 2u);
+}
+
+TEST_F(IdentityChecksStoreTest, WrittenChecksAreReadBackWithOrWithoutAScore) {
+  Embedded(1, 0);
+  Embedded(1, 1);
+  const int64_t lone = Embedded(2, 0);
+  const std::vector<IdentityToCheck> pending = store_->EcgsToCheckIdentity(model_, 10);
+  ASSERT_EQ(pending.size(), 3u);
+  StoredIdentityCheck unscored;
+  unscored.ecg_key = lone;
+  unscored.patient_embedded = 1;
+  unscored.reason = "the patient has no other ECG in the store";
+  EXPECT_EQ(store_->WriteIdentityChecks(
+                model_, {Scored(pending[0], 2.5), Scored(pending[1], -0.5), unscored,
+                         Scored({lone + 1000, 0, 1}, 1.0)}),  // no such ECG: skipped
+            3u);
+  EXPECT_TRUE(store_->EcgsToCheckIdentity(model_, 10).empty());
+  const std::vector<StoredIdentityCheck> read =
+      store_->ReadIdentityChecks(model_, {pending[1].ecg_key, lone, pending[0].ecg_key});
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[0].ecg_key, pending[0].ecg_key);
+  EXPECT_DOUBLE_EQ(read[0].score->z, 2.5);
+  EXPECT_FALSE(read[0].score->suspicious);
+  EXPECT_EQ(read[0].score->same_patient_count, 1u);
+  EXPECT_EQ(read[0].score->population_count, 20u);
+  EXPECT_DOUBLE_EQ(read[0].score->best_same_patient, 0.9);
+  EXPECT_TRUE(read[1].score->suspicious);
+  EXPECT_FALSE(read[2].score.has_value());
+  EXPECT_EQ(read[2].reason, "the patient has no other ECG in the store");
+  EXPECT_TRUE(store_->ReadIdentityChecks(model_ + 1, {lone}).empty());
+}
+
+TEST_F(IdentityChecksStoreTest, ACheckGoesStaleWhenItsPatientGainsOrLosesAnEmbeddedEcg) {
+  Embedded(1, 0);
+  Embedded(2, 0);
+  std::vector<StoredIdentityCheck> checks;
+  for (const IdentityToCheck& e : store_->EcgsToCheckIdentity(model_, 10)) {
+    checks.push_back(Scored(e, 1.0));
+  }
+  store_->WriteIdentityChecks(model_, checks);
+  const int64_t a1 = Embedded(1, 1);
+  std::vector<IdentityToCheck> pending = store_->EcgsToCheckIdentity(model_, 10);
+  ASSERT_EQ(pending.size(), 2u);  // patient 1's both ECGs; patient 2's check still holds
+  EXPECT_EQ(pending[0].patient_embedded, 2);
+  EXPECT_EQ(pending[1].ecg_key, a1);
+  checks.clear();
+  for (const IdentityToCheck& e : pending) checks.push_back(Scored(e, 1.0));
+  store_->WriteIdentityChecks(model_, checks);
+  EXPECT_TRUE(store_->EcgsToCheckIdentity(model_, 10).empty());
+
+  store_->DeleteByOrthancInstance("inst-1-1");
+  pending = store_->EcgsToCheckIdentity(model_, 10);
+  ASSERT_EQ(pending.size(), 1u);  // the deleted ECG's check went with it
+  EXPECT_EQ(pending[0].patient_embedded, 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM identity_checks"), "2");
+}
+
+}  // namespace
+}  // namespace ecg::testing
