@@ -154,7 +154,7 @@ EcgArchiveReader::EcgArchiveReader(const std::string& path) : path_(path), file_
   r_peak_capacity_ = version_ == kVersionWithRPeaks ? Get<uint32_t>(header + 20) : 0;
   const bool known = version_ == kVersionWithoutRPeaks ||
                      (version_ == kVersionWithRPeaks && r_peak_capacity_ > 0 &&
-                      r_peak_capacity_ <= samples_per_lead_);
+                      r_peak_capacity_ <= samples_per_lead_ + 2);  // RPeakCapacity's most
   if (!known || sample_rate_hz_ == 0 || samples_per_lead_ == 0) {
     std::fclose(file_);
     file_ = nullptr;

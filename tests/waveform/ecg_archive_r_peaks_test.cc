@@ -150,8 +150,21 @@ TEST(EcgArchiveRPeaks, AnUnknownVersionOrABadCapacityIsRefusedOnOpen) {
   Patch(path, 20, 0);  // version 2 without room for peaks
   ExpectCorruption([&] { EcgArchiveReader reader(path); }, "bad R peak capacity");
   Patch(path, 20, kCapacity);
+  Patch(path, 20, kSamples + 3);  // more slots than any writer makes
+  ExpectCorruption([&] { EcgArchiveReader reader(path); }, "bad R peak capacity");
+  Patch(path, 20, kCapacity);
   Patch(path, 8, 3);  // a version this reader does not know
   ExpectCorruption([&] { EcgArchiveReader reader(path); }, "unsupported version 3");
+}
+
+TEST(EcgArchiveRPeaks, AFileOfOneSampleSignalsReadsBackWithNoPeaks) {
+  testing::TempDir dir;
+  EcgArchiveWriter writer(dir.File("one.ecgarch"), 500, 1);
+  writer.Append({1, 1, kUnknownTime}, EcgSignal(500.0, 1));
+  writer.Close();
+  EcgArchiveReader reader(dir.File("one.ecgarch"));
+  ASSERT_TRUE(reader.stores_r_peaks());
+  EXPECT_EQ(reader.Read(0).r_peaks, std::vector<size_t>{});
 }
 
 }  // namespace
