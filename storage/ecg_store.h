@@ -410,10 +410,13 @@ class EcgStore {
                                                int64_t patient_key);
 
   // --- identity checks (sql/0005_identity_checks.sql) -----------------------------------------
-  // ECGs embedded for model_id whose identity check is missing, or stale because their patient's
-  // number of embedded ECGs changed since it was made; ordered by patient, then key; at most
-  // limit. Costs one pass over the model's embeddings (run it when something may have changed).
-  std::vector<IdentityToCheck> EcgsToCheckIdentity(int64_t model_id, size_t limit);
+  // ECGs embedded for model_id whose identity check is missing, or stale: their patient's number
+  // of embedded ECGs changed since it was made, or it is older than refresh_days (so that the
+  // other-patient population it compares with follows the archive); ordered by patient, then
+  // key; at most limit. Costs one pass over the model's embeddings (run it when something may
+  // have changed).
+  std::vector<IdentityToCheck> EcgsToCheckIdentity(int64_t model_id, size_t limit,
+                                                   int refresh_days = 30);
   // Inserts or overwrites checks in one transaction; ECGs deleted meanwhile are skipped. Returns
   // the rows written.
   size_t WriteIdentityChecks(int64_t model_id, const std::vector<StoredIdentityCheck>& checks);
@@ -421,6 +424,8 @@ class EcgStore {
   // left out.
   std::vector<StoredIdentityCheck> ReadIdentityChecks(int64_t model_id,
                                                       const std::vector<int64_t>& ecg_keys);
+  // The model's stored checks, stale or not.
+  int64_t CountIdentityChecks(int64_t model_id);
   // Streams every patient's consecutive ECG pairs (timeline i, i + 1, in Timeline()'s order:
   // acquisition time, unknown times last, then ecg_key) with their embeddings for model_id,
   // patient after patient in patient_key order, from one snapshot, in one pass. A pair where

@@ -14,7 +14,8 @@ std::string Scored(const std::optional<IdentityScore>& score, T IdentityScore::*
 
 }  // namespace
 
-std::vector<IdentityToCheck> EcgStore::EcgsToCheckIdentity(int64_t model_id, size_t limit) {
+std::vector<IdentityToCheck> EcgStore::EcgsToCheckIdentity(int64_t model_id, size_t limit,
+                                                           int refresh_days) {
   std::vector<IdentityToCheck> out;
   pool_->Run("ECGs to check identity", [&](pqxx::work& txn) {
     out.clear();
@@ -25,9 +26,10 @@ std::vector<IdentityToCheck> EcgStore::EcgsToCheckIdentity(int64_t model_id, siz
         " SELECT m.ecg_key, m.patient_key, c.n FROM embeddings m"
         " JOIN counts c ON c.patient_key = m.patient_key"
         " LEFT JOIN identity_checks i ON i.model_id = m.model_id AND i.ecg_key = m.ecg_key"
-        " WHERE m.model_id = $1 AND (i.ecg_key IS NULL OR i.patient_embedded <> c.n)"
+        " WHERE m.model_id = $1 AND (i.ecg_key IS NULL OR i.patient_embedded <> c.n"
+        "                            OR i.checked_at < now() - make_interval(days => $3))"
         " ORDER BY m.patient_key, m.ecg_key LIMIT $2",
-        model_id, static_cast<int64_t>(limit));
+        model_id, static_cast<int64_t>(limit), refresh_days);
     for (const auto& row : r) {
       out.push_back({row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
     }
@@ -105,6 +107,16 @@ std::vector<StoredIdentityCheck> EcgStore::ReadIdentityChecks(
     }
   });
   return out;
+}
+
+int64_t EcgStore::CountIdentityChecks(int64_t model_id) {
+  int64_t count = 0;
+  pool_->Run("count identity checks", [&](pqxx::work& txn) {
+    count =
+        txn.exec_params1("SELECT count(*) FROM identity_checks WHERE model_id = $1", model_id)[0]
+            .as<int64_t>();
+  });
+  return count;
 }
 
 }  // namespace ecg

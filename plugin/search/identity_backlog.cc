@@ -10,7 +10,8 @@ namespace ecg::plugin {
 
 size_t IdentityBacklog::CheckBatch(size_t batch) {
   if (!look_now_ && Clock::now() < next_look_) return 0;
-  const std::vector<IdentityToCheck> pending = store_.EcgsToCheckIdentity(served_.model_id, batch);
+  const std::vector<IdentityToCheck> pending =
+      store_.EcgsToCheckIdentity(served_.model_id, batch, kRefreshDays);
   if (pending.size() < batch) {  // this look sees the end: wait for news or the interval
     look_now_ = false;
     next_look_ = Clock::now() + kRecheckInterval;

@@ -4,8 +4,9 @@
 // search per ECG (a timeline of 200 ECGs answers within 50 ms).
 //
 // A check is made again when it is stale: the patient's number of embedded ECGs changed since (a
-// new ECG came, one was deleted). The population side (the nearest other patients) is as of the
-// check: it moves slowly with the archive and is not followed. Looking for missing or stale
+// new ECG came, one was deleted), or it is older than kRefreshDays, so that the population side
+// (the nearest other patients), which moves slowly with the archive, follows it. Looking for
+// missing or stale
 // checks costs one pass over the model's embeddings (EcgStore::EcgsToCheckIdentity), so the
 // backlog looks only after EmbeddingsChanged() (new ECGs embedded) and every kRecheckInterval
 // (deletions); each look takes at most `batch` ECGs, patient by patient, reading each patient's
@@ -36,8 +37,11 @@ class IdentityBacklog {
   // were stored (batch: more may wait; 0: nothing pending or no look due).
   size_t CheckBatch(size_t batch);
 
-  // How often the backlog looks without new embeddings (catches deleted ECGs' patients).
+  // How often the backlog looks without new embeddings (catches deleted ECGs' patients and
+  // checks past kRefreshDays).
   static constexpr std::chrono::seconds kRecheckInterval{600};
+  // Age after which a check is made again whatever happened.
+  static constexpr int kRefreshDays = 30;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -170,6 +170,11 @@ TEST_F(MeasureRoutesTest, TheTimelineShowsEachEcgsIdentityCheckAndAMisfiledEcgSc
     return timeline["ecgs"].size() == 4;
   };
   ASSERT_TRUE(WaitUntil(all_checked)) << timeline.dump() << orthanc_->LogTail();
+  // Every embedded ECG gets its check: the status counts none pending.
+  EXPECT_TRUE(WaitUntil([&] {
+    const json status = GetJson(orthanc_->http(), "/ecg/status");
+    return status["search"]["identity_checks_pending"] == 0;
+  })) << GetJson(orthanc_->http(), "/ecg/status").dump();
   double misfiled_score = 0, lowest_other = 1e9;
   for (const json& e : timeline["ecgs"]) {
     const json& identity = e["identity"];

@@ -1,6 +1,7 @@
 // Stored identity checks (sql/0005_identity_checks.sql): an embedded ECG without a check is to
 // check, patient by patient; a written check is read back with or without a score; a check goes
-// stale when its patient gains or loses an embedded ECG, and goes with its ECG or model.
+// stale when its patient gains or loses an embedded ECG or when it is older than the refresh
+// age, and goes with its ECG.
 #include <gtest/gtest.h>
 
 #include "tests/storage/store_fixture.h"
@@ -102,6 +103,23 @@ TEST_F(IdentityChecksStoreTest, ACheckGoesStaleWhenItsPatientGainsOrLosesAnEmbed
   ASSERT_EQ(pending.size(), 1u);  // the deleted ECG's check went with it
   EXPECT_EQ(pending[0].patient_embedded, 1);
   EXPECT_EQ(Sql("SELECT count(*) FROM identity_checks"), "2");
+  EXPECT_EQ(store_->CountIdentityChecks(model_), 2);
+}
+
+TEST_F(IdentityChecksStoreTest, ACheckOlderThanTheRefreshAgeIsToCheckAgain) {
+  const int64_t a = Embedded(1, 0);
+  Embedded(1, 1);
+  std::vector<StoredIdentityCheck> checks;
+  for (const IdentityToCheck& e : store_->EcgsToCheckIdentity(model_, 10)) {
+    checks.push_back(Scored(e, 1.0));
+  }
+  store_->WriteIdentityChecks(model_, checks);
+  Sql("UPDATE identity_checks SET checked_at = now() - interval '31 days' WHERE ecg_key = " +
+      std::to_string(a));
+  EXPECT_TRUE(store_->EcgsToCheckIdentity(model_, 10, /*refresh_days=*/60).empty());
+  const std::vector<IdentityToCheck> pending = store_->EcgsToCheckIdentity(model_, 10, 30);
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].ecg_key, a);
 }
 
 }  // namespace
