@@ -37,7 +37,8 @@ void IdentityBacklog::CheckPatient(const std::vector<IdentityToCheck>& pending,
     if (own == embeddings.end()) continue;  // deleted meanwhile: nothing to store
     std::vector<float> others;
     size_t compared = 0;
-    // The most recent keys first, as the route compares the most recent ECGs.
+    // The highest keys first; the route takes the most recent by acquisition time (the same
+    // ECGs for every patient with at most kMaxIdentityPatientEcgs).
     for (auto it = embeddings.rbegin();
          it != embeddings.rend() && compared < kMaxIdentityPatientEcgs; ++it) {
       if (it->ecg_key == ecg.ecg_key) continue;
