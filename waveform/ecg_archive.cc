@@ -222,7 +222,7 @@ ArchiveRecord EcgArchiveReader::Read(uint64_t index) {
   const char* p = buffer.data();
   ArchiveRecord record{ArchiveKeys{Get<int64_t>(p), Get<int64_t>(p + 8), Get<int64_t>(p + 16)},
                        std::min<size_t>(Get<uint32_t>(p + 28), samples_per_lead_),
-                       EcgSignal(sample_rate_hz_, samples_per_lead_)};
+                       EcgSignal(sample_rate_hz_, samples_per_lead_), std::nullopt};
   record.signal.mutable_mask() = LeadMask::Unpack(Get<uint32_t>(p + 24));
   if (r_peak_capacity_ > 0) record.r_peaks = ReadRPeaks(p + kRecordHeaderBytes, index);
   const char* samples = p + kRecordHeaderBytes + RPeakBytes(r_peak_capacity_);
