@@ -109,22 +109,21 @@ ExportSummary ExportIncrementally(EcgStore& store, const std::string& store_iden
   fs::create_directories(data_dir);
   ExportSummary summary;
   ExportState state = ReadState(data_dir);
-  if (state.store != store_identity) {
+  const auto rebuild = [&] {
     Clear(data_dir);
     state = {store_identity, 0, 0};
     summary.rebuilt = true;
+  };
+  if (state.store != store_identity) {
+    rebuild();
   } else if (HoldsArchivesWithoutRPeaks(data_dir)) {
     spdlog::info("export: archives of an earlier version without R peaks; rebuilding once");
-    Clear(data_dir);
-    state = {store_identity, 0, 0};
-    summary.rebuilt = true;
+    rebuild();
   }
   summary.new_ecgs = AppendNewEcgs(store, data_dir, &state, on_progress);
   if (!summary.rebuilt && state.ecgs > store.CountEcgs()) {
     spdlog::info("export: the store holds fewer ECGs than the archives (deletions); rebuilding");
-    Clear(data_dir);
-    state = {store_identity, 0, 0};
-    summary.rebuilt = true;
+    rebuild();
     summary.new_ecgs = AppendNewEcgs(store, data_dir, &state, on_progress);
   }
   WriteState(data_dir, state);

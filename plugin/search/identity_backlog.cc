@@ -9,12 +9,15 @@
 namespace ecg::plugin {
 
 size_t IdentityBacklog::CheckBatch(size_t batch) {
-  if (!look_now_ && Clock::now() < next_look_) return 0;
+  const Clock::time_point now = Clock::now();
+  const bool news_due = look_now_ && now >= last_end_ + kNewsInterval;
+  if (!news_due && now < next_look_) return 0;
   const std::vector<IdentityToCheck> pending =
       store_.EcgsToCheckIdentity(served_.model_id, batch, kRefreshDays);
   if (pending.size() < batch) {  // this look sees the end: wait for news or the interval
     look_now_ = false;
-    next_look_ = Clock::now() + kRecheckInterval;
+    last_end_ = now;
+    next_look_ = now + kRecheckInterval;
   }
   std::vector<StoredIdentityCheck> checks;
   for (size_t begin = 0; begin < pending.size();) {

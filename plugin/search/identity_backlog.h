@@ -8,9 +8,9 @@
 // (the nearest other patients), which moves slowly with the archive, follows it. Looking for
 // missing or stale
 // checks costs one pass over the model's embeddings (EcgStore::EcgsToCheckIdentity), so the
-// backlog looks only after EmbeddingsChanged() (new ECGs embedded) and every kRecheckInterval
-// (deletions); each look takes at most `batch` ECGs, patient by patient, reading each patient's
-// embeddings once.
+// backlog looks only after EmbeddingsChanged() (new ECGs embedded), at most once per
+// kNewsInterval however fast ECGs arrive, and every kRecheckInterval (deletions); each look takes
+// at most `batch` ECGs, patient by patient, reading each patient's embeddings once.
 //
 // An ECG whose check fails (a zero vector, a damaged embedding) is stored with the reason, so
 // that it does not come back at every look. Not thread-safe: the search service's thread calls
@@ -40,6 +40,9 @@ class IdentityBacklog {
   // How often the backlog looks without new embeddings (catches deleted ECGs' patients and
   // checks past kRefreshDays).
   static constexpr std::chrono::seconds kRecheckInterval{600};
+  // Shortest time between the end of one look and a look for new embeddings' checks (bounds
+  // the passes over the embeddings while ECGs keep arriving).
+  static constexpr std::chrono::seconds kNewsInterval{10};
   // Age after which a check is made again whatever happened.
   static constexpr int kRefreshDays = 30;
 
@@ -54,6 +57,7 @@ class IdentityBacklog {
   const ServedModel& served_;
   bool look_now_ = true;
   Clock::time_point next_look_{};
+  Clock::time_point last_end_{};  // when the last look saw the end of the pending checks
 };
 
 }  // namespace ecg::plugin

@@ -169,7 +169,9 @@ TEST_F(MeasureRoutesTest, TheTimelineShowsEachEcgsIdentityCheckAndAMisfiledEcgSc
     }
     return timeline["ecgs"].size() == 4;
   };
-  ASSERT_TRUE(WaitUntil(all_checked)) << timeline.dump() << orthanc_->LogTail();
+  // Looks for new checks come at most every 10 s (IdentityBacklog::kNewsInterval).
+  ASSERT_TRUE(WaitUntil(all_checked, std::chrono::seconds(90)))
+      << timeline.dump() << orthanc_->LogTail();
   // Every embedded ECG gets its check: the status counts none pending.
   EXPECT_TRUE(WaitUntil([&] {
     const json status = GetJson(orthanc_->http(), "/ecg/status");
