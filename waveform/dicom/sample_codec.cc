@@ -70,7 +70,9 @@ ECG_ALWAYS_INLINE T Load(const uint8_t* p) {
 
 template <typename T>
 ECG_ALWAYS_INLINE typename Vectors<T>::Wide LoadEight(const uint8_t* p) {
-  const auto v = *reinterpret_cast<const typename Vectors<T>::Narrow*>(p);
+  typename Vectors<T>::Narrow v;
+  std::memcpy(&v, p,
+              sizeof(v));  // p need not be aligned (odd offsets in the file): an unaligned load
   return __builtin_convertvector(v, typename Vectors<T>::Wide);
 }
 
