@@ -138,7 +138,8 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   services->ingester = std::make_unique<Ingester>(config, services->store);
   ecg::plugin::ReconcilerOptions reconcile;
   reconcile.on_start = config.reconcile_on_start;
-  reconcile.interval = std::chrono::seconds(static_cast<int64_t>(config.reconcile_interval_h * 3600));
+  reconcile.interval =
+      std::chrono::seconds(static_cast<int64_t>(config.reconcile_interval_h * 3600));
   services->reconciler = std::make_unique<ecg::plugin::Reconciler>(reconcile, services->store,
                                                                    services->ingester.get());
   ecg::plugin::SearchServiceOptions search;
@@ -151,8 +152,13 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   ecg::plugin::SearchService* search_service = services->search.get();
   training.on_run_finished = [search_service] { search_service->CheckModelNow(); };
   services->training = std::make_unique<ecg::plugin::TrainingSupervisor>(training, services->store);
-  services->measurer = std::make_unique<ecg::plugin::MeasurementBacklog>(
-      ecg::plugin::MeasurementBacklogOptions{}, services->store);
+  ecg::plugin::MeasurementBacklogOptions measuring;
+  Ingester* ingester = services->ingester.get();
+  measuring.busy = [ingester] { return ingester->Busy(); };
+  services->measurer =
+      std::make_unique<ecg::plugin::MeasurementBacklog>(measuring, services->store);
+  ecg::plugin::MeasurementBacklog* measurer = services->measurer.get();
+  ingester->SetUnmeasuredListener([measurer] { measurer->Wake(); });
   return services;
 }
 

@@ -35,11 +35,6 @@ constexpr size_t kMaxBatch = 32;
 // Stored instances whose SOP class the reader may learn without asking Orthanc: a few MB, far
 // more than the instances stored during one read gap, even at thousands per second.
 constexpr size_t kMaxNotes = 65536;
-// Workers measure an ECG (about 1.5 ms of CPU) only while fewer ECGs than this wait: during a
-// burst they leave it to the background measurer (plugin/measure/measurement_backlog.h, at idle
-// priority), which measures them once the cores are free; measured at ingest, the burst cost
-// Orthanc about a sixth of its throughput here (docs/benchmarks.md, 2026-12-05).
-constexpr size_t kMeasureAtIngestBelowQueued = 8;
 // ECG files kept from the stored-instance callback for the workers: a few hundred ECGs, the
 // backlog of a burst; beyond it the workers fetch the files from Orthanc.
 constexpr size_t kMaxNotedFileBytes = 64 << 20;
@@ -282,6 +277,7 @@ void Ingester::NoteStoredInstance(const std::string& instance_id, const std::str
                                   const void* dicom, size_t dicom_size) {
   const bool is_waveform = IsWaveformClass(sop_class_uid);
   is_waveform_notes_.Note(instance_id, is_waveform);
+  if (is_waveform) ecg_arrivals_.Note(Clock::now());
   // A file over the whole budget would not be kept: do not copy it.
   if (is_waveform && dicom != nullptr && dicom_size <= kMaxNotedFileBytes) {
     file_notes_.Note(instance_id, std::string(static_cast<const char*>(dicom), dicom_size));
@@ -380,8 +376,7 @@ void Ingester::QueueMissing() {
 
 void Ingester::WaitForWakeUp() {
   std::unique_lock<std::mutex> lock(mutex_);
-  wake_.wait_for(lock, Ms(config_.poll_interval_s),
-                 [&] {
+  wake_.wait_for(lock, Ms(config_.poll_interval_s), [&] {
     return stopping_ || woken_ || reindex_requested_ || !deletions_.empty() || !missing_.empty();
   });
   woken_ = false;
@@ -416,7 +411,14 @@ bool Ingester::ProcessBatch(const std::vector<IngestTask>& tasks) {
   }
   if (batch.tasks.empty()) return true;
   SortByPatient(&batch.tasks, &batch.ecgs);
-  return WriteBatch(batch);
+  if (!WriteBatch(batch)) return false;
+  if (batch.unmeasured && unmeasured_listener_) unmeasured_listener_();
+  return true;
+}
+
+bool Ingester::Busy() const {
+  return queue_.queued() >= kBurstQueued ||
+         ecg_arrivals_.Count(Clock::now()) >= kBurstEcgsPerSecond;
 }
 
 bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
@@ -430,7 +432,7 @@ bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
   if (!dicom) return true;  // deleted meanwhile: nothing to ingest
   IngestedEcg ecg;
   try {
-    ecg = DecodeForStore(*dicom, /*measure=*/queue_.queued() < kMeasureAtIngestBelowQueued);
+    ecg = DecodeForStore(*dicom, /*measure=*/!Busy());
   } catch (const std::exception& e) {
     return RecordFailure(task, e.what());
   }
@@ -445,6 +447,7 @@ bool Ingester::FetchAndDecode(const IngestTask& task, DecodedBatch* batch) {
   }
   if (!ids) return true;  // deleted meanwhile
   ecg.orthanc = std::move(*ids);
+  batch->unmeasured |= ecg.product_measurements_json.empty();
   batch->ecgs.push_back(std::move(ecg));
   batch->tasks.push_back(&task);
   return true;

@@ -12,7 +12,10 @@
 //             win the cores and the workers catch up after it): take up to 32 queued tasks,
 //             take each DICOM file from the notes (else fetch it from Orthanc), decode,
 //             canonicalise (ingest_pipeline.h), name the parents from the file's identifiers
-//             (orthanc_ids.h); an undecodable ECG --> RecordIngestError (reason, Orthanc ID only);
+//             (orthanc_ids.h); measure it (waveform/ecg_measure.h) unless ECGs arrive in a
+//             burst (Busy()): then it is stored unmeasured and the unmeasured-listener (the
+//             background measurer, plugin/measure/measurement_backlog.h) measures it once the
+//             burst is over; an undecodable ECG --> RecordIngestError (reason, Orthanc ID only);
 //             the others --> UpsertEcgs, one transaction per batch, in patient order (two batches
 //             then lock shared patients in the same order), not waiting for the disk flush
 //             (storage/commit_wait.h); a batch the store refuses is written one ECG at a time, so
@@ -41,12 +44,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "plugin/ingest/arrival_rate.h"
 #include "plugin/ingest/ingest_queue.h"
 #include "plugin/ingest/recent_notes.h"
 #include "plugin/plugin_config.h"
@@ -96,6 +101,19 @@ class Ingester {
   void IngestMissing(std::vector<std::string> instance_ids);
 
   IngestStats Stats() const;
+  // True while ECGs arrive in a burst: at least kBurstEcgsPerSecond ECG instances stored by
+  // Orthanc in the last second, or at least kBurstQueued ECGs waiting for a worker (a backfill,
+  // a reindex, a backlog). Measuring then waits: measured at ingest, a burst cost Orthanc about
+  // a tenth of its throughput on 2 cores (docs/benchmarks.md).
+  bool Busy() const;
+  static constexpr size_t kBurstEcgsPerSecond = 4;
+  static constexpr size_t kBurstQueued = 8;
+  // Called (on a worker thread, after the commit) when ECGs were stored without measurements
+  // because of a burst. Set it before Start().
+  void SetUnmeasuredListener(std::function<void()> listener) {
+    unmeasured_listener_ = std::move(listener);
+  }
+
   // True once the store is migrated and the cursor loaded (routes answer 503 before).
   bool ready() const { return ready_; }
 
@@ -129,6 +147,7 @@ class Ingester {
   struct DecodedBatch {
     std::vector<const IngestTask*> tasks;
     std::vector<IngestedEcg> ecgs;
+    bool unmeasured = false;  // some ECG was left for the background measurer
   };
 
   void WorkerLoop();
@@ -165,6 +184,8 @@ class Ingester {
   RecentNotes<bool> is_waveform_notes_;
   RecentNotes<std::string> file_notes_;  // dropped on deletions: a deleted file must be fetched
   std::vector<std::thread> threads_;     // reader first; touched by Start/Stop only
+  ArrivalRate ecg_arrivals_;             // ECG instances stored by Orthanc (thread-safe)
+  std::function<void()> unmeasured_listener_;  // set before Start()
   std::atomic<bool> started_{false};
   std::atomic<bool> stopping_{false};
 
@@ -172,8 +193,8 @@ class Ingester {
   bool prepared_ = false;  // the store is migrated and the cursor loaded
   int64_t read_seq_ = 0;
   int64_t saved_cursor_ = -1;
-  int64_t backfill_floor_ = 0;  // no cursor below this is saved (first backfill running)
-  std::string life_token_;      // the server's life token when the cursor was loaded
+  int64_t backfill_floor_ = 0;        // no cursor below this is saved (first backfill running)
+  std::string life_token_;            // the server's life token when the cursor was loaded
   bool reindex_unconfirmed_ = false;  // a reindex's writes are not yet covered by a durable cursor
   int64_t reindex_seq_ = 0;           // the read position when that reindex started
   uint64_t confirmed_writes_ = 0;     // ingested_ at the last durable cursor save
@@ -199,7 +220,7 @@ class Ingester {
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> recoveries_{0};
   std::atomic<uint64_t> published_confirmed_{0};  // confirmed_writes_, for Stats()
-  std::atomic<uint64_t> latency_sum_ms_{0};  // since the last PublishMetrics
+  std::atomic<uint64_t> latency_sum_ms_{0};       // since the last PublishMetrics
   std::atomic<uint64_t> latency_count_{0};
 };
 

@@ -27,6 +27,14 @@ void MeasurementBacklog::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void MeasurementBacklog::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 size_t MeasurementBacklog::skipped() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return skipped_.size();
@@ -85,18 +93,26 @@ void MeasurementBacklog::Run() {
   int64_t after = 0;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {
+    woken_ = false;  // a Wake() from here on ends the next idle sleep
     lock.unlock();
+    const bool busy = options_.busy && options_.busy();
     bool idle = false;
-    try {
-      int64_t next = after;
-      idle = MeasureBatch(after, &next) == 0 && next == after;
-      after = idle ? 0 : next;
-    } catch (const std::exception& e) {
-      spdlog::warn("measurements: background measuring paused: {}", e.what());
-      idle = true;
+    if (!busy) {
+      try {
+        int64_t next = after;
+        idle = MeasureBatch(after, &next) == 0 && next == after;
+        after = idle ? 0 : next;
+      } catch (const std::exception& e) {
+        spdlog::warn("measurements: background measuring paused: {}", e.what());
+        idle = true;
+      }
     }
     lock.lock();
-    if (idle) wake_.wait_for(lock, options_.idle_poll, [this] { return stop_; });
+    if (busy) {
+      wake_.wait_for(lock, options_.busy_poll, [this] { return stop_; });
+    } else if (idle) {
+      wake_.wait_for(lock, options_.idle_poll, [this] { return stop_ || woken_; });
+    }
   }
 }
 

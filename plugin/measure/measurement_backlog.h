@@ -2,8 +2,13 @@
 // have no product measurements of the current method version (kMeasureVersion): those stored
 // before the upgrade that added measuring (sql/0003_measurements.sql), all of them again when
 // the method's version changes, and those ingested during a burst, which the ingest workers leave
-// unmeasured so as not to slow Orthanc (plugin/ingest/ingester.cc); the others are measured at
-// ingest (plugin/ingest/ingest_pipeline.h) and never wait here.
+// unmeasured so as not to slow Orthanc (plugin/ingest/ingester.h, Busy()); the others are
+// measured at ingest (plugin/ingest/ingest_pipeline.h) and never wait here.
+//
+// It does not work during a burst either (options.busy, checked before each batch, every
+// `busy_poll`): even at idle priority its reads and writes cost PostgreSQL, at normal priority,
+// CPU that Orthanc wants. Wake() (the ingest workers, after storing unmeasured ECGs) ends an idle
+// sleep, so that a burst's ECGs are measured within about a second of its end.
 //
 // One thread, started by Start() (after the store is migrated) and joined by Stop(). It asks the
 // store for the lowest keys to measure above the last one done (EcgStore::EcgsToMeasure), loads
@@ -18,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -30,6 +36,8 @@ namespace ecg::plugin {
 struct MeasurementBacklogOptions {
   size_t batch = 64;                           // ECGs per store round trip
   std::chrono::milliseconds idle_poll{30000};  // sleep when nothing is pending, or on errors
+  std::function<bool()> busy;                // true: wait (ECGs arriving in a burst); may be empty
+  std::chrono::milliseconds busy_poll{500};  // how often busy() is asked while it holds
 };
 
 class MeasurementBacklog {
@@ -42,6 +50,8 @@ class MeasurementBacklog {
 
   void Start();
   void Stop();
+  // Ends an idle sleep: ECGs were stored unmeasured. Thread-safe, cheap.
+  void Wake();
 
   // Measures one batch now, on the caller's thread; returns the ECGs measured (0: none pending
   // above `after_key`). *next_after: the highest key looked at. For Start()'s thread and tests.
@@ -61,6 +71,7 @@ class MeasurementBacklog {
   mutable std::mutex mutex_;
   // Protected by mutex_.
   bool stop_ = false;
+  bool woken_ = false;
   std::set<int64_t> skipped_;
   std::condition_variable wake_;
   std::thread thread_;

@@ -27,7 +27,8 @@ class ClinicianPageTest : public PluginTest {
     for (const DicomEcg& ecg : SyntheticDicomEcgs(patients, visits, seed)) {
       uploaded_.push_back(Upload(orthanc_->http(), ecg));
     }
-    ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == int64_t(uploaded_.size()); }))
+    const auto all = int64_t(uploaded_.size());
+    ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == all && CountMeasured() == all; }))
         << orthanc_->LogTail();
   }
 

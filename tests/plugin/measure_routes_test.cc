@@ -23,7 +23,8 @@ class MeasureRoutesTest : public PluginTest {
     for (const DicomEcg& ecg : SyntheticDicomEcgs(1, 4, seed)) {
       uploaded_.push_back(Upload(orthanc_->http(), ecg));
     }
-    ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == 4; })) << orthanc_->LogTail();
+    ASSERT_TRUE(WaitUntil([&] { return CountEcgs() == 4 && CountMeasured() == 4; }))
+        << orthanc_->LogTail();
   }
   std::string Instance(size_t i) const { return uploaded_[i]["ID"]; }
 
@@ -95,7 +96,9 @@ TEST_F(MeasureRoutesTest, TheTimelineIsInTimeOrderWithComparisonsAndPages) {
     EXPECT_TRUE(e["product_measurements"].is_object());
     EXPECT_TRUE(e["acquisition_time"].is_string());
     // null until the background check (one patient alone: no score, with the reason)
-    if (!e["identity"].is_null()) EXPECT_TRUE(e["identity"]["score"].is_null());
+    if (!e["identity"].is_null()) {
+      EXPECT_TRUE(e["identity"]["score"].is_null());
+    }
     if (i == 0) {
       EXPECT_TRUE(e["comparison"].is_null());
     } else {

@@ -22,6 +22,7 @@
 #include "tests/support/test_env.h"
 #include "waveform/dicom/encoder.h"
 #include "waveform/error.h"
+#include "waveform/measurements_json.h"
 #include "waveform/synth.h"
 
 namespace ecg::testing {
@@ -106,6 +107,15 @@ class PluginTest : public ::testing::Test {
   int64_t CountEcgs() {
     try {
       return Store().CountEcgs();
+    } catch (const Error&) {
+      return -1;
+    }
+  }
+  // ECGs with the product's measurements of the current method, or -1 while the database does
+  // not answer. Uploads in a burst are measured just after it (plugin/ingest/ingester.h, Busy()).
+  int64_t CountMeasured() {
+    try {
+      return Store().CountMeasured(kMeasureVersion);
     } catch (const Error&) {
       return -1;
     }
