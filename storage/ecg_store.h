@@ -417,6 +417,11 @@ class EcgStore {
   // have changed).
   std::vector<IdentityToCheck> EcgsToCheckIdentity(int64_t model_id, size_t limit,
                                                    int refresh_days = 30);
+  // The same, for these patients only (the patients of newly embedded ECGs): reads their ECGs
+  // through the patient index, so it costs what they hold, not the archive's size.
+  std::vector<IdentityToCheck> EcgsToCheckIdentityOf(int64_t model_id,
+                                                     const std::vector<int64_t>& patient_keys,
+                                                     size_t limit, int refresh_days = 30);
   // Inserts or overwrites checks in one transaction; ECGs deleted meanwhile are skipped. Returns
   // the rows written.
   size_t WriteIdentityChecks(int64_t model_id, const std::vector<StoredIdentityCheck>& checks);

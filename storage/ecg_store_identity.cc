@@ -12,13 +12,21 @@ std::string Scored(const std::optional<IdentityScore>& score, T IdentityScore::*
   return score ? pqxx::to_string((*score).*field) : std::string();
 }
 
+// Rows of (ecg_key, patient_key, patient's embedded ECGs).
+std::vector<IdentityToCheck> ToCheck(const pqxx::result& rows) {
+  std::vector<IdentityToCheck> out;
+  for (const auto& row : rows) {
+    out.push_back({row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<IdentityToCheck> EcgStore::EcgsToCheckIdentity(int64_t model_id, size_t limit,
                                                            int refresh_days) {
   std::vector<IdentityToCheck> out;
   pool_->Run("ECGs to check identity", [&](pqxx::work& txn) {
-    out.clear();
     const pqxx::result r = sql::ExecPrepared(
         txn, "ecgs_to_check_identity",
         "WITH counts AS (SELECT patient_key, count(*) AS n FROM embeddings"
@@ -30,9 +38,30 @@ std::vector<IdentityToCheck> EcgStore::EcgsToCheckIdentity(int64_t model_id, siz
         "                            OR i.checked_at < now() - make_interval(days => $3))"
         " ORDER BY m.patient_key, m.ecg_key LIMIT $2",
         model_id, static_cast<int64_t>(limit), refresh_days);
-    for (const auto& row : r) {
-      out.push_back({row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
-    }
+    out = ToCheck(r);
+  });
+  return out;
+}
+
+std::vector<IdentityToCheck> EcgStore::EcgsToCheckIdentityOf(
+    int64_t model_id, const std::vector<int64_t>& patient_keys, size_t limit, int refresh_days) {
+  std::vector<IdentityToCheck> out;
+  if (patient_keys.empty()) return out;
+  pool_->Run("ECGs of new patients to check identity", [&](pqxx::work& txn) {
+    const pqxx::result r = sql::ExecPrepared(
+        txn, "ecgs_to_check_identity_of",
+        "WITH m AS (SELECT x.ecg_key, x.patient_key FROM ecgs e"
+        "           JOIN embeddings x ON x.model_id = $1 AND x.ecg_key = e.ecg_key"
+        "           WHERE e.patient_key = ANY($4::bigint[])"
+        "             AND x.patient_key = ANY($4::bigint[])),"
+        " counts AS (SELECT patient_key, count(*) AS n FROM m GROUP BY patient_key)"
+        " SELECT m.ecg_key, m.patient_key, c.n FROM m JOIN counts c USING (patient_key)"
+        " LEFT JOIN identity_checks i ON i.model_id = $1 AND i.ecg_key = m.ecg_key"
+        " WHERE i.ecg_key IS NULL OR i.patient_embedded <> c.n"
+        "       OR i.checked_at < now() - make_interval(days => $3)"
+        " ORDER BY m.patient_key, m.ecg_key LIMIT $2",
+        model_id, static_cast<int64_t>(limit), refresh_days, sql::BigintArray(patient_keys));
+    out = ToCheck(r);
   });
   return out;
 }

@@ -100,7 +100,7 @@ void EmbeddingBacklog::LoadSignals(std::vector<EcgRow>* rows, std::vector<EcgSig
   *rows = std::move(kept);
 }
 
-size_t EmbeddingBacklog::EmbedBatch(size_t batch) {
+size_t EmbeddingBacklog::EmbedBatch(size_t batch, std::vector<int64_t>* patients) {
   const std::vector<int64_t> keys = PendingKeys(batch);
   if (keys.empty()) return 0;
   std::vector<EcgRow> rows = store_.FindEcgsByKeys(keys);
@@ -126,6 +126,7 @@ size_t EmbeddingBacklog::EmbedBatch(size_t batch) {
   for (const EcgRow& row : rows) {
     if (next == embeddings.size() || embeddings[next].ecg_key != row.ecg_key) continue;
     embedded_rows.push_back(row);
+    if (patients) patients->push_back(row.patient_key);
     vectors.insert(vectors.end(), embeddings[next].vector.begin(), embeddings[next].vector.end());
     ++next;
   }

@@ -35,7 +35,8 @@ class EmbeddingBacklog {
   EmbeddingBacklog(EcgStore& store, const ServedModel& served) : store_(store), served_(served) {}
 
   // Embeds at most `batch` ECGs; returns how many were added to the index (0: nothing pending).
-  size_t EmbedBatch(size_t batch);
+  // Appends the patient keys of the ECGs embedded to *patients when given.
+  size_t EmbedBatch(size_t batch, std::vector<int64_t>* patients = nullptr);
   // Keys skipped because they could not be embedded.
   size_t failed() const { return failed_.size(); }
 

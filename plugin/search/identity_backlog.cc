@@ -8,17 +8,39 @@
 
 namespace ecg::plugin {
 
-size_t IdentityBacklog::CheckBatch(size_t batch) {
-  const Clock::time_point now = Clock::now();
-  const bool news_due = look_now_ && now >= last_end_ + kNewsInterval;
-  if (!news_due && now < next_look_) return 0;
-  const std::vector<IdentityToCheck> pending =
-      store_.EcgsToCheckIdentity(served_.model_id, batch, kRefreshDays);
-  if (pending.size() < batch) {  // this look sees the end: wait for news or the interval
-    look_now_ = false;
-    last_end_ = now;
-    next_look_ = now + kRecheckInterval;
+void IdentityBacklog::EmbeddingsChanged(const std::vector<int64_t>& patient_keys) {
+  if (look_now_) return;  // a full look is due anyway
+  news_.insert(patient_keys.begin(), patient_keys.end());
+  if (news_.size() > kMaxNewsPatients) {
+    news_.clear();
+    look_now_ = true;
   }
+}
+
+std::vector<IdentityToCheck> IdentityBacklog::Pending(size_t batch) {
+  const Clock::time_point now = Clock::now();
+  const bool full_due = (look_now_ && now >= last_end_ + kNewsInterval) || now >= next_look_;
+  if (full_due) {
+    news_.clear();  // the full look covers them
+    std::vector<IdentityToCheck> pending =
+        store_.EcgsToCheckIdentity(served_.model_id, batch, kRefreshDays);
+    if (pending.size() < batch) {  // this look sees the end: wait for news or the interval
+      look_now_ = false;
+      last_end_ = now;
+      next_look_ = now + kRecheckInterval;
+    }
+    return pending;
+  }
+  if (news_.empty() || look_now_) return {};
+  std::vector<IdentityToCheck> pending = store_.EcgsToCheckIdentityOf(
+      served_.model_id, std::vector<int64_t>(news_.begin(), news_.end()), batch, kRefreshDays);
+  if (pending.size() < batch) news_.clear();  // every news patient is checked after this batch
+  return pending;
+}
+
+size_t IdentityBacklog::CheckBatch(size_t batch) {
+  const std::vector<IdentityToCheck> pending = Pending(batch);
+  if (pending.empty()) return 0;
   std::vector<StoredIdentityCheck> checks;
   for (size_t begin = 0; begin < pending.size();) {
     size_t end = begin;

@@ -198,10 +198,11 @@ void SearchService::SwitchTo(const ModelInfo& info) {
 }
 
 bool SearchService::EmbedPending() {
-  const size_t handled = backlog_->EmbedBatch(options_.embed_batch);
+  std::vector<int64_t> patients;
+  const size_t handled = backlog_->EmbedBatch(options_.embed_batch, &patients);
   if (handled > 0) {
     index_dirty_ = true;
-    if (identity_) identity_->EmbeddingsChanged();
+    if (identity_) identity_->EmbeddingsChanged(patients);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   status_.embedding_failures = backlog_->failed();

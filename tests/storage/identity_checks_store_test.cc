@@ -1,7 +1,8 @@
 // Stored identity checks (sql/0005_identity_checks.sql): an embedded ECG without a check is to
 // check, patient by patient; a written check is read back with or without a score; a check goes
 // stale when its patient gains or loses an embedded ECG or when it is older than the refresh
-// age, and goes with its ECG.
+// age, and goes with its ECG. The patients' look (new embeddings' patients) finds what the full
+// look finds for them.
 #include <gtest/gtest.h>
 
 #include "tests/storage/store_fixture.h"
@@ -31,6 +32,14 @@ class IdentityChecksStoreTest : public StoreTest {
     s.same_patient_count = static_cast<size_t>(ecg.patient_embedded - 1);
     s.population_count = 20;
     return {ecg.ecg_key, ecg.patient_key, ecg.patient_embedded, s, ""};
+  }
+  // Writes a check (z = 1) for every ECG the full look finds.
+  void CheckAllPending() {
+    std::vector<StoredIdentityCheck> checks;
+    for (const IdentityToCheck& e : store_->EcgsToCheckIdentity(model_, 10)) {
+      checks.push_back(Scored(e, 1.0));
+    }
+    store_->WriteIdentityChecks(model_, checks);
   }
   int64_t model_ = 0;
 };
@@ -83,11 +92,8 @@ TEST_F(IdentityChecksStoreTest, WrittenChecksAreReadBackWithOrWithoutAScore) {
 TEST_F(IdentityChecksStoreTest, ACheckGoesStaleWhenItsPatientGainsOrLosesAnEmbeddedEcg) {
   Embedded(1, 0);
   Embedded(2, 0);
+  CheckAllPending();
   std::vector<StoredIdentityCheck> checks;
-  for (const IdentityToCheck& e : store_->EcgsToCheckIdentity(model_, 10)) {
-    checks.push_back(Scored(e, 1.0));
-  }
-  store_->WriteIdentityChecks(model_, checks);
   const int64_t a1 = Embedded(1, 1);
   std::vector<IdentityToCheck> pending = store_->EcgsToCheckIdentity(model_, 10);
   ASSERT_EQ(pending.size(), 2u);  // patient 1's both ECGs; patient 2's check still holds
@@ -106,14 +112,41 @@ TEST_F(IdentityChecksStoreTest, ACheckGoesStaleWhenItsPatientGainsOrLosesAnEmbed
   EXPECT_EQ(store_->CountIdentityChecks(model_), 2);
 }
 
+TEST_F(IdentityChecksStoreTest, ThePatientsLookFindsTheSameChecksForTheListedPatientsOnly) {
+  const int64_t a0 = Embedded(1, 0);
+  const int64_t b0 = Embedded(2, 0);
+  Embedded(3, 0);
+  CheckAllPending();
+  const int64_t a1 = Embedded(1, 1);  // patient 1's checks go stale
+  const int64_t c1 = Embedded(3, 1);  // and patient 3's
+  const int64_t p1 = store_->FindEcgByKey(a0)->patient_key;
+  const int64_t p2 = store_->FindEcgByKey(b0)->patient_key;
+  const int64_t p3 = store_->FindEcgByKey(c1)->patient_key;
+
+  std::vector<IdentityToCheck> of = store_->EcgsToCheckIdentityOf(model_, {p2, p1}, 10);
+  ASSERT_EQ(of.size(), 2u);  // patient 1's two; patient 2's check holds; patient 3 not listed
+  EXPECT_EQ(of[0].ecg_key, a0);
+  EXPECT_EQ(of[1].ecg_key, a1);
+  EXPECT_EQ(of[0].patient_embedded, 2);
+  EXPECT_EQ(store_->EcgsToCheckIdentityOf(model_, {p1, p3}, 3).size(), 3u);  // the limit
+  // The same rows as the full look's, for the same patients.
+  std::vector<IdentityToCheck> all = store_->EcgsToCheckIdentity(model_, 10);
+  std::vector<IdentityToCheck> listed = store_->EcgsToCheckIdentityOf(model_, {p1, p2, p3}, 10);
+  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(listed.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(listed[i].ecg_key, all[i].ecg_key);
+    EXPECT_EQ(listed[i].patient_key, all[i].patient_key);
+    EXPECT_EQ(listed[i].patient_embedded, all[i].patient_embedded);
+  }
+  EXPECT_TRUE(store_->EcgsToCheckIdentityOf(model_, {}, 10).empty());
+  EXPECT_TRUE(store_->EcgsToCheckIdentityOf(model_ + 1, {p1}, 10).empty());
+}
+
 TEST_F(IdentityChecksStoreTest, ACheckOlderThanTheRefreshAgeIsToCheckAgain) {
   const int64_t a = Embedded(1, 0);
   Embedded(1, 1);
-  std::vector<StoredIdentityCheck> checks;
-  for (const IdentityToCheck& e : store_->EcgsToCheckIdentity(model_, 10)) {
-    checks.push_back(Scored(e, 1.0));
-  }
-  store_->WriteIdentityChecks(model_, checks);
+  CheckAllPending();
   Sql("UPDATE identity_checks SET checked_at = now() - interval '31 days' WHERE ecg_key = " +
       std::to_string(a));
   EXPECT_TRUE(store_->EcgsToCheckIdentity(model_, 10, /*refresh_days=*/60).empty());
