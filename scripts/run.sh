@@ -93,14 +93,18 @@ done
 served=$(curl -sf "$url/ecg/status" | python3 -c 'import json,sys; s = json.load(sys.stdin)["search"]; print(s["model_name"], "(kind", str(s.get("model_kind")) + ")")')
 echo "search: $state, serving $served"
 
-patient=$(curl -sf "$url/patients" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0])')
-instance=$(curl -sf "$url/patients/$patient/instances" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ID"])')
+# The page opens on the latest ECG of the patient with the most ECGs (priors, course, changes).
+read -r instance patient < <(psql "$db" -tA -F ' ' -c \
+  "SELECT orthanc_instance_id, orthanc_patient_id FROM ecgs WHERE patient_key =
+     (SELECT patient_key FROM ecgs GROUP BY patient_key ORDER BY count(*) DESC, patient_key LIMIT 1)
+   ORDER BY acquired_at DESC NULLS LAST, ecg_key DESC LIMIT 1")
 cat <<TXT
 
 orthanc-ecg is running (stop it with: bash scripts/stop.sh).
+  Clinician's page:         $url/ecg/app/?ecg=$instance
   Orthanc Explorer:         $url/app/explorer.html
   store status:             curl $url/ecg/status
-  a patient's ECG timeline: curl $url/ecg/patients/$patient/ecgs
+  a patient's ECG timeline: curl $url/ecg/patients/$patient/timeline
   one ECG / its signal:     curl $url/ecg/ecgs/$instance[/signal?format=csv]
   decode errors:            curl $url/ecg/errors
   similar ECGs:             curl "$url/ecg/ecgs/$instance/similar?k=10&scope=all"
