@@ -321,6 +321,26 @@ void Setup(CLI::App& app) {
                 "developer: wavelet QRS first/last waves of either sign (Martinez: opposite)");
   cmd->add_option("--qrs-wavelet-settle-uv", d.qrs_wavelet_settle_uV,
                   "developer: wavelet QRS boundary moved in while the signal stays within this");
+  cmd->add_option(
+      "--qrs-knee-span-ms", d.qrs_knee_span_ms,
+      "developer: QRS boundaries moved to a chord knee from this far outside (ms; 0: version 2)");
+  cmd->add_option("--qrs-knee-reach", d.qrs_knee_reach,
+                  "developer: QRS knee chord's inner end, share of the curve's QRS rise");
+  cmd->add_flag("--qrs-knee-variation", d.qrs_knee_variation,
+                "developer: QRS knee on the running |slope| sum instead of |deviation|");
+  cmd->add_option("--p-knee-span-ms", d.p_knee_span_ms,
+                  "developer: P knee span (ms, 0: version 2)");
+  cmd->add_option("--p-knee-reach", d.p_knee_reach, "developer: P knee chord's inner end share");
+  cmd->add_option("--t-knee-span-ms", d.t_knee_span_ms, "developer: T end knee span (ms, 0: off)");
+  cmd->add_option("--t-knee-reach", d.t_knee_reach, "developer: T knee chord's inner end share");
+  cmd->add_option("--qrs-backtrack-sd", d.qrs_backtrack_sd,
+                  "developer: QRS onset moved out while |deviation| > quiet mean + k SD (0: off)");
+  cmd->add_option("--qrs-backtrack-max-ms", d.qrs_backtrack_max_ms,
+                  "developer: QRS backtracking at most this far (ms)");
+  cmd->add_option("--qrs-backtrack-share", d.qrs_backtrack_share,
+                  "developer: QRS backtracking threshold at least this share of the peak");
+  cmd->add_flag("--qrs-backtrack-offset", d.qrs_backtrack_offset,
+                "developer: QRS offset backtracked too");
   cmd->callback([options] {
     PrintLudb(*options);
     for (const std::string& path : options->dicom) PrintDicom(path);

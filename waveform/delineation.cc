@@ -50,10 +50,14 @@ double MeanOver(const std::vector<double>& x, Index from, Index to) {
   return sum / static_cast<double>(to - from + 1);
 }
 
-// Mean and SD of x over the quietest `width` consecutive samples inside [from, to] (the window
-// of smallest mean).
-std::pair<double, double> QuietestLevelAndSd(const std::vector<double>& x, Index from, Index to,
-                                             Index width) {
+// The quietest `width` consecutive samples of x inside [from, to] (the window of smallest mean):
+// its first sample, x's mean and SD over it.
+struct QuietWindow {
+  Index start = 0, width = 1;
+  double level = 0, sd = 0;
+};
+
+QuietWindow QuietestWindow(const std::vector<double>& x, Index from, Index to, Index width) {
   const Index n = static_cast<Index>(x.size());
   from = std::clamp<Index>(from, 0, n - 1);
   to = std::clamp<Index>(to, from, n - 1);
@@ -70,7 +74,14 @@ std::pair<double, double> QuietestLevelAndSd(const std::vector<double>& x, Index
   }
   double sq = 0;
   for (Index i = best_start; i < best_start + width; ++i) sq += (x[i] - best) * (x[i] - best);
-  return {best, std::sqrt(sq / static_cast<double>(width))};
+  return {best_start, width, best, std::sqrt(sq / static_cast<double>(width))};
+}
+
+// Mean and SD of x over its quietest `width` consecutive samples inside [from, to].
+std::pair<double, double> QuietestLevelAndSd(const std::vector<double>& x, Index from, Index to,
+                                             Index width) {
+  const QuietWindow q = QuietestWindow(x, from, to, width);
+  return {q.level, q.sd};
 }
 
 // Zhang's area indicator: the t in [from, to] maximising sum over the W samples on the wave's
@@ -334,6 +345,103 @@ WaveletQrs WaveletQrsBoundaries(const std::vector<double>& w, const std::vector<
   return out;
 }
 
+// The knee of c between a (the quiet side) and b (on the wave; either side of a): the sample
+// strictly between them farthest below the chord from (a, c[a]) to (b, c[b]); nullopt when none
+// lies below it. With the chord fixed, the vertical distance is the perpendicular one times a
+// constant, so the knee does not depend on the axes' scales.
+std::optional<Index> ChordKnee(const std::vector<double>& c, Index a, Index b) {
+  const int step = b > a ? 1 : -1;
+  std::optional<Index> knee;
+  double farthest = 0;
+  for (Index t = a + step; t != b; t += step) {
+    const double chord =
+        c[a] + (c[b] - c[a]) * static_cast<double>(t - a) / static_cast<double>(b - a);
+    if (chord - c[t] > farthest) {
+      farthest = chord - c[t];
+      knee = t;
+    }
+  }
+  return knee;
+}
+
+// The boundary moved to the knee of c (DelineationOptions::qrs_knee_span_ms): a = `boundary`
+// moved `span` samples by `outward` (clipped to [lo, hi]); b = the first sample from a towards
+// `inner` (exclusive) where c - c[a] reaches `reach` of (`largest` - c[a]). Unchanged when there
+// is no such b or no knee.
+Index KneeBoundary(const std::vector<double>& c, Index boundary, int outward, Index span,
+                   Index inner, double reach, double largest, Index lo, Index hi) {
+  const Index n = static_cast<Index>(c.size());
+  const Index a = std::clamp<Index>(boundary + outward * span, std::max<Index>(lo, 0),
+                                    std::min<Index>(hi, n - 1));
+  const double target = c[a] + reach * (largest - c[a]);
+  if (!(largest > c[a])) return boundary;
+  for (Index b = a - outward; outward > 0 ? b > inner : b < inner; b -= outward) {
+    if (b < 0 || b >= n) return boundary;
+    if (c[b] >= target) return ChordKnee(c, a, b).value_or(boundary);
+  }
+  return boundary;
+}
+
+// A QRS boundary (`outward` -1: onset, +1: offset) moved to the knee of the spatial curve of
+// DelineationOptions::qrs_knee_*. levels: the present leads after a 4 ms moving average;
+// velocity: the normalised |slope| sum; [on, off]: the QRS found so far.
+Index QrsKnee(const std::vector<std::vector<double>>& levels, const std::vector<double>& velocity,
+              Index boundary, int outward, Index on, Index off, Index peak_lo, Index peak_hi,
+              double rate, const DelineationOptions& o) {
+  const Index n = static_cast<Index>(velocity.size());
+  const Index span = Samples(o.qrs_knee_span_ms, rate);
+  const Index a = std::clamp<Index>(boundary + outward * span, 0, n - 1);
+  std::vector<double> c(n, 0.0);
+  if (o.qrs_knee_variation) {
+    // Running sum of the velocity from a towards the wave (c[a] = 0, growing inward).
+    for (Index i = a - outward; i >= 0 && i < n; i -= outward) c[i] = c[i + outward] + velocity[i];
+  } else {
+    const Index half = std::max<Index>(1, Samples(5, rate));
+    std::vector<std::vector<double>> deviation;
+    for (const auto& x : levels) {
+      const double level = MeanOver(x, a - half, a + half);
+      deviation.emplace_back(n);
+      for (Index i = 0; i < n; ++i) deviation.back()[i] = std::abs(x[i] - level);
+    }
+    c = NormalizedSum(deviation, peak_lo, peak_hi, o.min_lead_share);
+  }
+  const double largest = *std::max_element(c.begin() + on, c.begin() + off + 1);
+  return KneeBoundary(c, boundary, outward, span, outward < 0 ? off : on, o.qrs_knee_reach, largest,
+                      0, n - 1);
+}
+
+// Walking outward from `boundary` by `outward`, at most `max_walk` samples and not past `limit`:
+// the first sample where c is at most `threshold` (DelineationOptions::*_backtrack_sd).
+Index Backtrack(const std::vector<double>& c, Index boundary, int outward, Index limit,
+                Index max_walk, double threshold) {
+  Index t = boundary;
+  for (Index k = 0; k < max_walk && c[t] > threshold && t != limit; ++k) t += outward;
+  return t;
+}
+
+// The QRS boundary (`outward` -1: onset, +1: offset) moved outward while the normalised sum of
+// the leads' |deviation from their level in the quiet window q| (4 ms moving average) stays above
+// that sum's mean plus `qrs_backtrack_sd` SDs in q; not past q, at most `qrs_backtrack_max_ms`.
+Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWindow& q,
+                   Index boundary, int outward, Index peak_lo, Index peak_hi, double rate,
+                   const DelineationOptions& o) {
+  const Index n = static_cast<Index>(levels[0].size());
+  std::vector<std::vector<double>> deviation;
+  for (const auto& x : levels) {
+    const double level = MeanOver(x, q.start, q.start + q.width - 1);
+    deviation.emplace_back(n);
+    for (Index i = 0; i < n; ++i) deviation.back()[i] = std::abs(x[i] - level);
+  }
+  const std::vector<double> c = NormalizedSum(deviation, peak_lo, peak_hi, o.min_lead_share);
+  const auto [level, sd] = QuietestLevelAndSd(c, q.start, q.start + q.width - 1, q.width);
+  const Index limit = outward < 0 ? q.start + q.width - 1 : q.start;
+  if ((limit - boundary) * outward <= 0) return boundary;
+  const double peak = *std::max_element(c.begin() + peak_lo, c.begin() + peak_hi + 1);
+  const double threshold =
+      level + std::max(o.qrs_backtrack_sd * sd, o.qrs_backtrack_share * (peak - level));
+  return Backtrack(c, boundary, outward, limit, Samples(o.qrs_backtrack_max_ms, rate), threshold);
+}
+
 }  // namespace
 
 std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t r_index,
@@ -450,18 +558,47 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
                        : AgreeingExtreme(offs, agree, true);
     }
   }
+  // The leads after a 4 ms moving average, for the knee and backtracking variants.
+  std::vector<std::vector<double>> levels;
+  if (options.qrs_knee_span_ms > 0 || options.qrs_backtrack_sd > 0 || options.p_knee_span_ms > 0 ||
+      options.t_knee_span_ms > 0) {
+    for (Lead lead : AllLeads()) {
+      if (beat.mask().present(lead)) levels.push_back(Smooth(beat.lead_uV(lead), n, qrs_half));
+    }
+  }
+  // The PQ level and the T search stay anchored on the boundaries found so far: the refinements
+  // below move the reported QRS only (a T end that follows the PQ level moves by tens of ms when
+  // QRS onset moves by a few; docs/measurements.md, third and fourth passes).
+  const Index anchor_on = qrs_on, anchor_off = qrs_off;
+  if (options.qrs_knee_span_ms > 0 || options.qrs_backtrack_sd > 0) {
+    const Index on = qrs_on, off = qrs_off;
+    if (options.qrs_knee_span_ms > 0) {
+      qrs_on = QrsKnee(levels, velocity, on, -1, on, off, peak_lo, peak_hi, rate, options);
+      qrs_off = QrsKnee(levels, velocity, off, +1, on, off, peak_lo, peak_hi, rate, options);
+    }
+    if (options.qrs_backtrack_sd > 0) {
+      const QuietWindow before =
+          QuietestWindow(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
+      const QuietWindow after =
+          QuietestWindow(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
+      qrs_on = QrsBacktrack(levels, before, qrs_on, -1, peak_lo, peak_hi, rate, options);
+      if (options.qrs_backtrack_offset)
+        qrs_off = QrsBacktrack(levels, after, qrs_off, +1, peak_lo, peak_hi, rate, options);
+    }
+  }
   onset = qrs_on;
   offset = qrs_off;
 
   BeatBoundaries b;
   b.qrs_onset = static_cast<size_t>(*onset);
   b.qrs_offset = static_cast<size_t>(*offset);
+  b.pq_anchor = static_cast<size_t>(anchor_on);
   std::vector<double> baselines;
-  for (const auto& x : wave_leads) baselines.push_back(PqBaseline(x, *onset, rate));
+  for (const auto& x : wave_leads) baselines.push_back(PqBaseline(x, anchor_on, rate));
 
   // T wave: peak and end (Zhang's area indicator) on the normalised |deviation from baseline|.
   const Index rr = Samples(rr_ms, rate);
-  const Index t_lo = *offset + Samples(60, rate);
+  const Index t_lo = anchor_off + Samples(60, rate);
   const Index t_hi =
       std::min<Index>(n - 1, r + std::min<Index>(Samples(0.65 * rr_ms, rate), Samples(600, rate)));
   if (t_lo < t_hi) {
@@ -487,6 +624,18 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
         b.t_offset = static_cast<size_t>(RankedBoundary(ends, options.t_lead_rank, true));
     } else if (const auto t_end = AreaBoundary(m, t_peak + 1, end_hi, w, true)) {
       b.t_offset = static_cast<size_t>(*t_end);
+    }
+    if (b.t_offset && options.t_knee_span_ms > 0) {
+      // On the leads after a 4 ms moving average: a 20 ms one would move the knee of a sharp
+      // corner by up to 10 ms.
+      std::vector<std::vector<double>> fine(leads, std::vector<double>(n));
+      for (size_t l = 0; l < leads; ++l) {
+        for (Index i = 0; i < n; ++i) fine[l][i] = std::abs(levels[l][i] - baselines[l]);
+      }
+      const std::vector<double> c = NormalizedSum(fine, t_lo, t_hi, options.min_lead_share);
+      b.t_offset = static_cast<size_t>(KneeBoundary(c, static_cast<Index>(*b.t_offset), +1,
+                                                    Samples(options.t_knee_span_ms, rate), t_peak,
+                                                    options.t_knee_reach, c[t_peak], 0, end_hi));
     }
   }
 
@@ -531,6 +680,19 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
         if (!ons.empty()) p_on = RankedBoundary(ons, options.p_lead_rank, false);
         if (!offs.empty()) p_off = RankedBoundary(offs, options.p_lead_rank, true);
       }
+      if (p_on && p_off && options.p_knee_span_ms > 0) {
+        const Index span = Samples(options.p_knee_span_ms, rate);
+        // On the leads after a 4 ms moving average (see the T end's); the knee's quiet end stays
+        // inside the P window (the curve is 0 outside it).
+        std::vector<std::vector<double>> fine(leads);
+        for (size_t l = 0; l < leads; ++l)
+          fine[l] = SpatialMagnitude({levels[l]}, {0.0}, p_lo, p_hi, true, rate);
+        const std::vector<double> c = NormalizedSum(fine, p_peak - reach, p_peak + reach, p_share);
+        p_on =
+            KneeBoundary(c, *p_on, -1, span, p_peak, options.p_knee_reach, c[p_peak], p_lo, p_hi);
+        p_off =
+            KneeBoundary(c, *p_off, +1, span, p_peak, options.p_knee_reach, c[p_peak], p_lo, p_hi);
+      }
       if (p_on && p_off) {
         b.p_onset = static_cast<size_t>(*p_on);
         b.p_offset = static_cast<size_t>(*p_off);
@@ -545,7 +707,7 @@ double NetArea_uVms(const EcgSignal& beat, Lead lead, const BeatBoundaries& b, s
   const double rate = beat.sample_rate_hz();
   const Index n = static_cast<Index>(beat.samples_per_lead());
   const std::vector<double> x = Smooth(beat.lead_uV(lead), n, 0);
-  const double baseline = PqBaseline(x, static_cast<Index>(b.qrs_onset), rate);
+  const double baseline = PqBaseline(x, static_cast<Index>(b.pq_anchor), rate);
   double area = 0;
   for (size_t i = from; i <= to && static_cast<Index>(i) < n; ++i) area += x[i] - baseline;
   return area * 1000.0 / rate;

@@ -11,7 +11,8 @@
 //   average) falls below its floor plus `qrs_threshold_fraction` of its peak above that floor
 //   and stays there for `qrs_hold_ms`, walking out from the peak. The floor is its quietest 20
 //   ms in the PR segment (onset) or the ST segment (offset).
-// - Baseline: each lead's level just before QRS onset (the PQ junction, 20..6 ms before onset).
+// - Baseline: each lead's level just before QRS onset (the PQ junction, 20..6 ms before onset;
+//   `BeatBoundaries::pq_anchor`).
 // - T offset: Zhang et al.'s area indicator (IEEE TBME 53(7), 2006) on the normalised sum of
 //   |deviation from baseline| (leads smoothed over 20 ms, which also cancels 50 Hz hum): T end is
 //   the t after the T peak that maximises sum_{j=t-W+1..t} (m(j) - m(t)), W = 128 ms. The
@@ -25,6 +26,10 @@
 //   maximum of the spatial magnitude (root sum of squares over the leads); a P wave is reported
 //   only when that reaches `min_p_amplitude_uV`. Onset and offset: the same area indicator with
 //   W = 50 ms, backward and forward, on the normalised sum of |detrended lead|.
+// - Knee (since version 3, `qrs_knee_span_ms`, `p_knee_span_ms`): the QRS onset and offset and
+//   the P onset and offset found above are then moved to the knee of a chord drawn from the
+//   quiet segment just outside the boundary to the wave's early rise (options below); on a
+//   sharp corner that is the corner itself. The PQ level and the T search are not moved.
 // On waves with sharp corners (tests/waveform/measure_signals.h) the smoothing places QRS onset
 // about 2 ms early and offset 2 ms late, T end about 5 ms late.
 //
@@ -110,11 +115,47 @@ struct DelineationOptions {
   int qrs_wavelet_waves = 1;
   bool qrs_wavelet_any_sign = false;
   double qrs_wavelet_settle_uV = 0;
+  // Knee refinement (method version 3, docs/measurements.md "After version 2, fourth pass"):
+  // > 0: each QRS boundary found above is moved to the knee of a spatial curve c: the sample
+  // between a = the boundary moved `qrs_knee_span_ms` outward (into the quiet segment) and b =
+  // the first sample inward from a where c - c(a) reaches `qrs_knee_reach` of the QRS's largest
+  // c - c(a), that lies farthest below the chord from (a, c(a)) to (b, c(b)) (the perpendicular
+  // distance, whatever the axes' scales, since the chord is fixed). c: the normalised sum of
+  // each lead's |deviation from its level at a| (4 ms moving average), or with
+  // `qrs_knee_variation` the running sum of the normalised |slope| from a (total variation).
+  // On a sharp corner inside [a, b] the knee is the corner itself, and a symmetric smoothing
+  // moves it by less than its half-width. The PQ level and the T search stay where the boundaries
+  // were before the knee (`BeatBoundaries::pq_anchor`). Span and reach (version 3: 30 ms, 5%;
+  // P: 40 ms, 10%) were chosen on LUDB's development half among 2-3 values each; 0: off
+  // (version 2).
+  double qrs_knee_span_ms = 30;
+  double qrs_knee_reach = 0.05;
+  bool qrs_knee_variation = false;
+  // The same for the P onset and offset (c: the P wave's normalised |detrended lead| after a 4 ms
+  // moving average) and, as a developer variant (0: off), for the T end (c: the normalised
+  // |deviation from the PQ level|, 4 ms moving average; b on the far side of the T peak).
+  double p_knee_span_ms = 40;
+  double p_knee_reach = 0.1;
+  double t_knee_span_ms = 0;
+  double t_knee_reach = 0.5;
+  // Backtracking (developer variant, same section): > 0: each QRS boundary found above is moved
+  // outward while the normalised sum of the leads' |deviation from their level in the quiet
+  // window| (the velocity's quietest 20 ms before, respectively after, R) stays above its mean
+  // plus this many SDs in that window; at most `qrs_backtrack_max_ms`, never into the window.
+  // The offset only with `qrs_backtrack_offset`.
+  double qrs_backtrack_sd = 0;
+  double qrs_backtrack_max_ms = 30;
+  // ... and above its level plus this share of its QRS peak above the level.
+  double qrs_backtrack_share = 0;
+  bool qrs_backtrack_offset = false;
 };
 
 struct BeatBoundaries {
   std::optional<size_t> p_onset, p_offset;  // both or neither
   size_t qrs_onset = 0, qrs_offset = 0;
+  // The PQ level (every wave's baseline) is taken just before this sample: QRS onset, or with the
+  // knee or backtracking variants the onset before they moved it.
+  size_t pq_anchor = 0;
   std::optional<size_t> t_offset;
   std::optional<size_t> t_peak;
   double p_amplitude_uV = 0;  // spatial amplitude of the P candidate, reported or not

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "tests/waveform/measure_signals.h"
 #include "waveform/ecg_measure.h"
@@ -110,6 +111,58 @@ TEST(MeasureIntervals, TheWaveletQrsVariantMeasuresKnownIntervalsToo) {
   ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, wavelet);
   ExpectKnownIntervals(With(70, 160, 90, 380, 0, 1000), 6, 10, wavelet);
   ExpectKnownIntervals(With(70, 160, 90, 380, 0, 250), 12, 14, wavelet);
+}
+
+// Version 2's boundaries (no knee, docs/measurements.md) stay reproducible through the options.
+TEST(MeasureIntervals, VersionTwoWithoutTheKneeStillMeasuresKnownIntervals) {
+  MeasureOptions v2;
+  v2.delineation.qrs_knee_span_ms = 0;
+  v2.delineation.p_knee_span_ms = 0;
+  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10, v2);
+  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, v2);
+}
+
+// A developer variant (docs/measurements.md, fourth pass): the T end moved to its knee as well.
+TEST(MeasureIntervals, TheTEndKneeVariantMeasuresKnownIntervalsToo) {
+  MeasureOptions knee;
+  knee.delineation.t_knee_span_ms = 80;
+  knee.delineation.t_knee_reach = 0.1;
+  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10, knee);
+  ExpectKnownIntervals(With(45, 260, 150, 470), 6, 10, knee);
+  ExpectKnownIntervals(With(115, 130, 80, 300), 6, 10, knee);
+  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, knee);
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 250), 12, 14, knee);
+}
+
+// Rounded corners (each lead through a 30 ms moving average, as a device's low-pass filter
+// rounds them): the P wave leaves its level well before version 2's area indicator places its
+// boundaries, and the knee finds that earlier start; the QRS is not made shorter.
+TEST(MeasureIntervals, OnRoundedCornersTheKneeWidensThePWaveAndDoesNotShortenTheQrs) {
+  EcgSignal signal = MakeKnownEcg(With(70, 160, 90, 380)).signal;
+  const size_t n = signal.samples_per_lead();
+  const size_t half = 7;  // 15 samples at 500 Hz
+  for (Lead lead : AllLeads()) {
+    if (!signal.mask().present(lead)) continue;
+    float* x = signal.lead_uV(lead);
+    const std::vector<float> raw(x, x + n);
+    for (size_t i = half; i + half < n; ++i) {
+      double sum = 0;
+      for (size_t j = i - half; j <= i + half; ++j) sum += raw[j];
+      x[i] = static_cast<float>(sum / (2 * half + 1));
+    }
+  }
+  MeasureOptions v2;
+  v2.delineation.qrs_knee_span_ms = 0;
+  v2.delineation.p_knee_span_ms = 0;
+  const EcgMeasurements knee = MeasureEcg(signal), old = MeasureEcg(signal, v2);
+  ASSERT_TRUE(knee.qrs_ms && old.qrs_ms && knee.p_ms && old.p_ms && knee.pr_ms && old.pr_ms);
+  EXPECT_GE(*knee.qrs_ms, *old.qrs_ms);
+  EXPECT_GT(*knee.p_ms, *old.p_ms + 4);
+  EXPECT_GE(*knee.pr_ms, *old.pr_ms);
+  // Still within the wave as rounded: at most the known value plus the filter's half-width at
+  // each end.
+  EXPECT_LT(*knee.qrs_ms, 90 + 30);
+  EXPECT_LT(*knee.p_ms, 100 + 30);
 }
 
 TEST(MeasureIntervals, FrontalAxesFollowTheWavesDirections) {
