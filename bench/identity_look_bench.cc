@@ -17,16 +17,10 @@
 
 #include "report.h"
 #include "storage/ecg_store.h"
+#include "store_rows.h"
 #include "support/postgres_server.h"
 
 namespace {
-
-long Flag(int argc, char** argv, const char* name, long fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
-  }
-  return fallback;
-}
 
 constexpr int kNewEcgs = 64;
 constexpr int kRounds = 7;
@@ -46,22 +40,9 @@ double MedianMs(Fn fn) {
 // n ECG rows of n / 4 patients, the last kNewEcgs of them (one per patient) not checked yet.
 void Fill(ecg::testing::PostgresServer& postgres, const std::string& uri, long n,
           int64_t model_id) {
-  const std::string rows = std::to_string(n), patients = std::to_string(std::max(1L, n / 4));
+  const std::string rows = std::to_string(n);
   const std::string model = std::to_string(model_id);
-  postgres.PsqlOnUri(uri,
-                     "INSERT INTO patients (patient_id, orthanc_patient_id) SELECT 'P' || g, "
-                     "'op' || g FROM generate_series(1, " +
-                         patients + ") g");
-  postgres.PsqlOnUri(
-      uri,
-      "INSERT INTO ecgs (patient_key, sop_instance_uid, orthanc_instance_id, orthanc_series_id,"
-      " orthanc_study_id, orthanc_patient_id, study_instance_uid, series_instance_uid,"
-      " sop_class_uid, source_rate_hz, duration_ms, lead_mask, content_hash)"
-      " SELECT 1 + g % " +
-          patients +
-          ", '1.2.826.0.1.' || g, md5(g::text), 's', 's', 'p',"
-          " '1', '1', '1.2', 500, 10000, 4095, 0 FROM generate_series(1, " +
-          rows + ") g");
+  ecg::bench::FillEcgRows(postgres, uri, n);
   postgres.PsqlOnUri(uri,
                      "INSERT INTO embeddings (model_id, ecg_key, patient_key, dimension, vector)"
                      " SELECT " +
@@ -92,7 +73,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "identity_look_bench: PostgreSQL missing, skipped\n");
     return 0;
   }
-  const long n = Flag(argc, argv, "--ecgs", ecg::bench::QuickMode() ? 10000 : 1000000);
+  const long n = ecg::bench::Flag(argc, argv, "--ecgs", ecg::bench::QuickMode() ? 10000 : 1000000);
   ecg::testing::PostgresServer postgres;
   const std::string uri = postgres.CreateDatabase("identity_look");
   ecg::StoreOptions options;

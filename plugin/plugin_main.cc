@@ -131,8 +131,9 @@ std::unique_ptr<PluginServices> CreateServices(const ecg::plugin::PluginConfig& 
   ecg::StoreOptions options;
   options.connection_uri = config.connection_uri;
   // The workers, the reader, REST, and the background threads (embedder, measurer, reconciler,
-  // training supervisor), which take a connection for one short statement at a time.
-  options.pool_size = config.threads + 4;
+  // training supervisor), which take a connection for one short statement at a time, and the
+  // change reference's rebuild, which holds one for its pass (seconds on a large archive).
+  options.pool_size = config.threads + 5;
   options.acquire_timeout = std::chrono::milliseconds(10000);
   services->store = std::make_shared<ecg::EcgStore>(options);
   services->ingester = std::make_unique<Ingester>(config, services->store);

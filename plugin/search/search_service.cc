@@ -16,6 +16,9 @@
 namespace ecg::plugin {
 namespace {
 
+// How often the change reference's thread asks whether a rebuild is due.
+constexpr std::chrono::seconds kChangeReferenceLook{5};
+
 std::chrono::milliseconds Ms(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
@@ -56,6 +59,7 @@ void SearchService::Start() {
   stopping_ = false;
   SetState("no model");
   thread_ = std::thread([this] { Loop(); });
+  reference_thread_ = std::thread([this] { ChangeReferenceLoop(); });
 }
 
 void SearchService::Stop() {
@@ -66,6 +70,7 @@ void SearchService::Stop() {
   }
   wake_.notify_all();
   thread_.join();
+  reference_thread_.join();
   SetState("stopped");
 }
 
@@ -135,9 +140,6 @@ void SearchService::Iteration() {
   const bool more = EmbedPending();
   MaintainIndex(/*force_save=*/false);
   if (more) return;
-  if (const std::shared_ptr<const ServedModel> served = Current()) {
-    change_scores_.MaybeRebuild(*store_, *served);
-  }
   if (identity_ && identity_->CheckBatch(options_.identity_batch) == options_.identity_batch) {
     return;  // more checks wait; new ECGs are embedded first at the next iteration
   }
@@ -225,6 +227,23 @@ void SearchService::MaintainIndex(bool force_save) {
     served->index->Save(served->index_path);
     last_save_ = Clock::now();
     index_dirty_ = false;
+  }
+}
+
+void SearchService::ChangeReferenceLoop() {
+  NameCurrentThread("ecg-changes");
+  LowerCurrentThreadPriority();
+  RunCurrentThreadOnlyWhenIdle();
+  while (!stopping_) {
+    try {
+      if (const std::shared_ptr<const ServedModel> served = Current()) {
+        change_scores_.MaybeRebuild(*store_, *served);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("change reference: {}", e.what());
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, kChangeReferenceLook, [this] { return stopping_.load(); });
   }
 }
 

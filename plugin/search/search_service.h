@@ -22,12 +22,16 @@
 //     (its worker pool is Orthanc's main thread's, at normal priority, and took about half of
 //     the embedding's matrix products), so the work stays in this thread
 //     (tests/plugin/search_service_test.cc checks every thread that spends CPU time embedding);
-//   - when nothing is pending it rebuilds the served model's change reference when due
-//     (plugin/measure/change_scores.h: a new model, the index grew by 10%, or every 30 minutes),
-//     then stores the identity checks that are missing or stale, options.identity_batch at a
-//     time (plugin/search/identity_backlog.h: after new embeddings, or every 10 minutes);
+//   - when nothing is pending it stores the identity checks that are missing or stale,
+//     options.identity_batch at a time (plugin/search/identity_backlog.h: the new embeddings'
+//     patients, and a full look every 10 minutes);
 //   - it rebuilds the index when SimilarityIndex::NeedsRebuild() says so, and saves it to the
 //     data directory after changes (at most every options.save_interval_s, and at Stop()).
+// A second thread (ecg-changes, same priorities) rebuilds the served model's change reference when
+// due (plugin/measure/change_scores.h: a new model, the index grew by 10%, or every 30 minutes
+// while it changed), looking every 5 s: the rebuild is one pass over the model's embeddings
+// (about 13 s at 1,000,000 ECGs, bench/change_reference_bench.cc), during which the embedder
+// keeps embedding new uploads.
 // Deleted ECGs: the store deletes their embeddings; the index is cleaned lazily, by the request
 // that meets a key the store no longer has (plugin/search/search_query.h).
 //
@@ -106,6 +110,7 @@ class SearchService {
 
   void Loop();
   void Iteration();
+  void ChangeReferenceLoop();
   void FollowActiveModel();
   void SwitchTo(const ModelInfo& info);
   // Embeds one batch for the served model; true when a full batch was found (more may wait).
@@ -119,7 +124,8 @@ class SearchService {
   const SearchServiceOptions options_;
   const std::shared_ptr<EcgStore> store_;
 
-  std::thread thread_;  // touched by Start/Stop only
+  std::thread thread_;            // touched by Start/Stop only
+  std::thread reference_thread_;  // the change reference's; touched by Start/Stop only
   std::atomic<bool> stopping_{false};
 
   // Loop state: used by the thread only.
@@ -130,7 +136,7 @@ class SearchService {
   Clock::time_point last_save_{};
   bool index_dirty_ = false;
   std::chrono::milliseconds poll_delay_{0};
-  ChangeScores change_scores_;  // rebuilt by the thread, read by requests (its own lock)
+  ChangeScores change_scores_;  // rebuilt by reference_thread_, read by requests (its own lock)
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
