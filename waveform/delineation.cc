@@ -382,6 +382,19 @@ Index KneeBoundary(const std::vector<double>& c, Index boundary, int outward, In
   return boundary;
 }
 
+// The normalised sum (NormalizedSum, peaks in [peak_lo, peak_hi]) of each lead's |deviation from
+// its own mean over [from, to]|.
+std::vector<double> NormalizedDeviation(const std::vector<std::vector<double>>& leads, Index from,
+                                        Index to, Index peak_lo, Index peak_hi, double min_share) {
+  std::vector<std::vector<double>> deviation;
+  for (const auto& x : leads) {
+    const double level = MeanOver(x, from, to);
+    deviation.emplace_back(x.size());
+    for (size_t i = 0; i < x.size(); ++i) deviation.back()[i] = std::abs(x[i] - level);
+  }
+  return NormalizedSum(deviation, peak_lo, peak_hi, min_share);
+}
+
 // A QRS boundary (`outward` -1: onset, +1: offset) moved to the knee of the spatial curve of
 // DelineationOptions::qrs_knee_*. levels: the present leads after a 4 ms moving average;
 // velocity: the normalised |slope| sum; [on, off]: the QRS found so far.
@@ -397,13 +410,7 @@ Index QrsKnee(const std::vector<std::vector<double>>& levels, const std::vector<
     for (Index i = a - outward; i >= 0 && i < n; i -= outward) c[i] = c[i + outward] + velocity[i];
   } else {
     const Index half = std::max<Index>(1, Samples(5, rate));
-    std::vector<std::vector<double>> deviation;
-    for (const auto& x : levels) {
-      const double level = MeanOver(x, a - half, a + half);
-      deviation.emplace_back(n);
-      for (Index i = 0; i < n; ++i) deviation.back()[i] = std::abs(x[i] - level);
-    }
-    c = NormalizedSum(deviation, peak_lo, peak_hi, o.min_lead_share);
+    c = NormalizedDeviation(levels, a - half, a + half, peak_lo, peak_hi, o.min_lead_share);
   }
   const double largest = *std::max_element(c.begin() + on, c.begin() + off + 1);
   return KneeBoundary(c, boundary, outward, span, outward < 0 ? off : on, o.qrs_knee_reach, largest,
@@ -425,14 +432,8 @@ Index Backtrack(const std::vector<double>& c, Index boundary, int outward, Index
 Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWindow& q,
                    Index boundary, int outward, Index peak_lo, Index peak_hi, double rate,
                    const DelineationOptions& o) {
-  const Index n = static_cast<Index>(levels[0].size());
-  std::vector<std::vector<double>> deviation;
-  for (const auto& x : levels) {
-    const double level = MeanOver(x, q.start, q.start + q.width - 1);
-    deviation.emplace_back(n);
-    for (Index i = 0; i < n; ++i) deviation.back()[i] = std::abs(x[i] - level);
-  }
-  const std::vector<double> c = NormalizedSum(deviation, peak_lo, peak_hi, o.min_lead_share);
+  const std::vector<double> c = NormalizedDeviation(levels, q.start, q.start + q.width - 1, peak_lo,
+                                                    peak_hi, o.min_lead_share);
   const auto [level, sd] = QuietestLevelAndSd(c, q.start, q.start + q.width - 1, q.width);
   const Index limit = outward < 0 ? q.start + q.width - 1 : q.start;
   if ((limit - boundary) * outward <= 0) return boundary;
