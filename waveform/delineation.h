@@ -30,8 +30,9 @@
 //   the P onset and offset found above are then moved to the knee of a chord drawn from the
 //   quiet segment just outside the boundary to the wave's early rise (options below); on a
 //   sharp corner that is the corner itself. The PQ level and the T search are not moved.
-// On waves with sharp corners (tests/waveform/measure_signals.h) the smoothing places QRS onset
-// about 2 ms early and offset 2 ms late, T end about 5 ms late.
+// On waves with sharp corners (tests/waveform/measure_signals.h) version 2's smoothing places QRS
+// onset about 2 ms early and offset 2 ms late, T end about 5 ms late; with the knee (version 3)
+// every interval stays within tests/waveform/measure_intervals_test.cc's tolerances.
 //
 // Input: a median beat (waveform/measurements.h MedianBeat) with the R peak at sample
 // `r_index`, the median RR of the ECG. Boundaries are sample indices in the median beat.
