@@ -403,7 +403,8 @@ std::vector<EcgRow> EcgStore::FindEcgsByKeys(const std::vector<int64_t>& ecg_key
   std::vector<EcgRow> rows;
   if (ecg_keys.empty()) return rows;
   pool_->Run("find ECGs by key", [&](pqxx::work& txn) {
-    rows = ReadRows(txn.exec_params(
+    rows = ReadRows(sql::ExecPrepared(
+        txn, "find_ecgs_by_keys",
         "SELECT " + RowColumns() +
             " JOIN unnest($1::bigint[]) WITH ORDINALITY AS k(key, n) ON k.key = e.ecg_key"
             " ORDER BY k.n",
@@ -465,7 +466,8 @@ std::vector<std::pair<int64_t, EcgSignal>> EcgStore::LoadSignals(
   if (ecg_keys.empty()) return {};
   pool_->Run("load signals", [&](pqxx::work& txn) {
     blobs.clear();
-    for (const pqxx::row& r : txn.exec_params(
+    for (const pqxx::row& r : sql::ExecPrepared(
+             txn, "load_signals",
              "SELECT s.ecg_key, s.signal FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, n)"
              " JOIN signals s ON s.ecg_key = k.key ORDER BY k.n",
              sql::BigintArray(ecg_keys))) {

@@ -89,7 +89,8 @@ size_t EcgStore::WriteEmbeddings(int64_t model_id, const std::vector<Embedding>&
       }
       // The vectors travel as one binary parameter: row i is the slice at the sum of the
       // previous dimensions (substring counts bytes from 1).
-      const pqxx::result r = txn.exec_params(
+      const pqxx::result r = sql::ExecPrepared(
+          txn, "write_embeddings",
           "WITH input AS (SELECT k.key, k.dim, k.n,"
           "  sum(k.dim) OVER (ORDER BY k.n) - k.dim AS before"
           "  FROM unnest($2::bigint[], $3::int[]) WITH ORDINALITY AS k(key, dim, n))"
@@ -185,7 +186,8 @@ PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,
     // Both statements see the same snapshot, so no key between them goes unexamined.
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(connection);
     pending = {};
-    for (const auto& r : txn.exec_params(
+    for (const auto& r : sql::ExecPrepared(
+             txn, "ecgs_without_embedding",
              "SELECT e.ecg_key FROM ecgs e WHERE e.ecg_key > $3 AND NOT EXISTS (SELECT 1"
              " FROM embeddings m WHERE m.model_id = $1 AND m.ecg_key = e.ecg_key)"
              " ORDER BY e.ecg_key LIMIT $2",
@@ -198,8 +200,9 @@ PendingEmbeddings EcgStore::EcgsWithoutEmbedding(int64_t model_id, size_t limit,
       pending.checked_through = pending.ecg_keys.back();
     } else {
       pending.checked_through =
-          txn.exec_params1("SELECT greatest($1::bigint, coalesce(max(ecg_key), 0)) FROM ecgs",
-                           after_ecg_key)[0]
+          sql::ExecPrepared(txn, "ecgs_checked_through",
+                            "SELECT greatest($1::bigint, coalesce(max(ecg_key), 0)) FROM ecgs",
+                            after_ecg_key)[0][0]
               .as<int64_t>();
     }
     txn.commit();
