@@ -50,13 +50,6 @@ std::string StringFlag(int argc, char** argv, const char* name, const std::strin
   return fallback;
 }
 
-long Flag(int argc, char** argv, const char* name, long fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
-  }
-  return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,9 +59,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   const bool quick = ecg::bench::QuickMode();
-  const long rounds = Flag(argc, argv, "--rounds", quick ? 1 : 40);
-  const long crashes_per_round = Flag(argc, argv, "--crashes-per-round", quick ? 2 : 5);
-  const uint64_t seed = static_cast<uint64_t>(Flag(argc, argv, "--seed", 1616));
+  const long rounds = ecg::bench::Flag(argc, argv, "--rounds", quick ? 1 : 40);
+  const long crashes_per_round = ecg::bench::Flag(argc, argv, "--crashes-per-round", quick ? 2 : 5);
+  const uint64_t seed = static_cast<uint64_t>(ecg::bench::Flag(argc, argv, "--seed", 1616));
 
   ecg::testing::PostgresServer postgres;
   const std::string uri = postgres.CreateDatabase("soak");
@@ -77,9 +70,12 @@ int main(int argc, char** argv) {
   options.plugin_path =
       StringFlag(argc, argv, "--plugin", ecg::testing::OrthancServer::PluginPath());
   options.verbose_log = false;
-  options.ecg_section = {{"Enable", true},        {"ConnectionUri", uri},
-                         {"DataDirectory", dir.File("ecg")}, {"Threads", 2},
-                         {"PollIntervalSeconds", 0.2}, {"MaxRetryDelaySeconds", 0.5},
+  options.ecg_section = {{"Enable", true},
+                         {"ConnectionUri", uri},
+                         {"DataDirectory", dir.File("ecg")},
+                         {"Threads", 2},
+                         {"PollIntervalSeconds", 0.2},
+                         {"MaxRetryDelaySeconds", 0.5},
                          {"ReconcileOnStart", false}};
   ecg::testing::OrthancServer orthanc(options);
 

@@ -25,6 +25,7 @@
 // with it (no model; from the first upload until every ECG is in the store) Orthanc's own
 // threads, the plugin's (named ecg-*) and PostgreSQL's server processes: on a CPU-bound machine
 // the ratio follows from these.
+// --rounds N: N rounds instead of 6 (a multiple of 6 keeps the orders balanced).
 // --quick: a few dozen files, one round, the tiny model (a smoke run: figures not meaningful).
 #include <unistd.h>
 
@@ -307,7 +308,10 @@ int main(int argc, char** argv) {
   }
   const bool quick = ecg::bench::QuickMode();
   const size_t files_per_round = quick ? 40 : 600;
-  const size_t rounds = quick ? 1 : 6;
+  // Six rounds take the six orders of the three variants once; --rounds 12 or 18 takes them two
+  // or three times (a steadier median on a noisy machine).
+  const size_t rounds =
+      quick ? 1 : static_cast<size_t>(ecg::bench::Flag(argc, argv, "--rounds", 6));
   std::vector<Upload> all_files = MakeFiles(files_per_round * rounds);
   ecg::testing::PostgresServerOptions pg_options;
   pg_options.durable = true;

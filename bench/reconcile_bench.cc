@@ -16,12 +16,12 @@
 // --quick: 10,000 store rows, 20 + 20 instances, 1 burst of 20 each way.
 #include <algorithm>
 #include <atomic>
-#include <functional>
-#include <memory>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,13 +40,6 @@ namespace {
 
 using nlohmann::json;
 
-long Flag(int argc, char** argv, const char* name, long fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
-  }
-  return fallback;
-}
-
 void StoreSide(ecg::testing::PostgresServer& postgres, long rows) {
   const std::string uri = postgres.CreateDatabase("reconcile_store");
   ecg::StoreOptions options;
@@ -56,17 +49,21 @@ void StoreSide(ecg::testing::PostgresServer& postgres, long rows) {
   const std::string n = std::to_string(rows);
   postgres.PsqlOnUri(uri,
                      "INSERT INTO patients (patient_id, orthanc_patient_id) SELECT 'P' || g, "
-                     "'op' || g FROM generate_series(1, greatest(1, " + n + " / 10)) g");
+                     "'op' || g FROM generate_series(1, greatest(1, " +
+                         n + " / 10)) g");
   postgres.PsqlOnUri(
       uri,
       "INSERT INTO ecgs (patient_key, sop_instance_uid, orthanc_instance_id, orthanc_series_id,"
       " orthanc_study_id, orthanc_patient_id, study_instance_uid, series_instance_uid,"
       " sop_class_uid, source_rate_hz, duration_ms, lead_mask, content_hash)"
-      " SELECT 1 + g % greatest(1, " + n + " / 10), '1.2.826.0.1.' || g,"
-      " substr(md5(g::text), 1, 8) || '-' || substr(md5(g::text), 9, 8) || '-' ||"
-      " substr(md5(g::text), 17, 8) || '-' || substr(md5(g::text), 25, 8) || '-' ||"
-      " substr(md5((g + 1)::text), 1, 8), 's', 's', 'p', '1', '1', '1.2', 500, 10000, 4095, 0"
-      " FROM generate_series(1, " + n + ") g");
+      " SELECT 1 + g % greatest(1, " +
+          n +
+          " / 10), '1.2.826.0.1.' || g,"
+          " substr(md5(g::text), 1, 8) || '-' || substr(md5(g::text), 9, 8) || '-' ||"
+          " substr(md5(g::text), 17, 8) || '-' || substr(md5(g::text), 25, 8) || '-' ||"
+          " substr(md5((g + 1)::text), 1, 8), 's', 's', 'p', '1', '1', '1.2', 500, 10000, 4095, 0"
+          " FROM generate_series(1, " +
+          n + ") g");
   const double start = ecg::bench::NowSeconds();
   const std::vector<uint64_t> hashes = store.OrthancInstanceIdHashes();  // the reconciler's
   const double seconds = ecg::bench::NowSeconds() - start;
@@ -177,8 +174,10 @@ void OrthancSide(ecg::testing::PostgresServer& postgres, long ecgs) {
   ecg::testing::OrthancServerOptions options;
   options.plugin_path = ecg::testing::OrthancServer::PluginPath();
   options.verbose_log = false;
-  options.ecg_section = {{"Enable", true},      {"ConnectionUri", uri},
-                         {"DataDirectory", dir.File("ecg")}, {"Threads", 2},
+  options.ecg_section = {{"Enable", true},
+                         {"ConnectionUri", uri},
+                         {"DataDirectory", dir.File("ecg")},
+                         {"Threads", 2},
                          {"ReconcileOnStart", false}};
   ecg::testing::OrthancServer orthanc(options);
   ecg::SynthOptions synth;
@@ -227,7 +226,7 @@ int main(int argc, char** argv) {
   }
   const bool quick = ecg::bench::QuickMode();
   ecg::testing::PostgresServer postgres;
-  StoreSide(postgres, Flag(argc, argv, "--store-ecgs", quick ? 10000 : 1000000));
-  OrthancSide(postgres, Flag(argc, argv, "--orthanc-ecgs", quick ? 20 : 1000));
+  StoreSide(postgres, ecg::bench::Flag(argc, argv, "--store-ecgs", quick ? 10000 : 1000000));
+  OrthancSide(postgres, ecg::bench::Flag(argc, argv, "--orthanc-ecgs", quick ? 20 : 1000));
   return 0;
 }

@@ -17,6 +17,13 @@ void Init(int argc, char** argv) {
   }
 }
 
+long Flag(int argc, char** argv, const char* name, long fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
+  }
+  return fallback;
+}
+
 bool QuickMode() {
   return quick_mode;
 }

@@ -17,6 +17,9 @@ bool QuickMode();
 void Report(const std::string& name, double value, const std::string& unit,
             const std::string& target = "");
 
+// The number after `name` on the command line (e.g. --rounds 12), else fallback.
+long Flag(int argc, char** argv, const char* name, long fallback);
+
 // Seconds since an arbitrary point, monotonic.
 double NowSeconds();
 

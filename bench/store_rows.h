@@ -3,20 +3,11 @@
 // that the benchmark started (tests/support/postgres_server.h).
 #pragma once
 
-#include <cstring>
 #include <string>
 
 #include "support/postgres_server.h"
 
 namespace ecg::bench {
-
-// The value after `name` on the command line, else fallback.
-inline long Flag(int argc, char** argv, const char* name, long fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return std::stol(argv[i + 1]);
-  }
-  return fallback;
-}
 
 // n ECG rows of max(1, n / 4) patients: ECG g (1..n, its key on a fresh database) belongs to
 // patient 1 + g % patients and was acquired (g / patients) years after 2020-01-01, so each
