@@ -57,7 +57,7 @@ TEST_F(MeasurementBacklogTest, WaitsWhileIngestIsBusyThenMeasuresAndAWakeEndsIts
 
   busy = false;
   ASSERT_TRUE(WaitUntil([&] { return Measured() == 3; }, std::chrono::seconds(10)));
-  std::this_thread::sleep_for(milliseconds(300));  // nothing pending: asleep for a minute
+  std::this_thread::sleep_for(milliseconds(1000));  // nothing pending: asleep for a minute
   StoreUnmeasured(2, /*seed=*/82);
   std::this_thread::sleep_for(milliseconds(500));
   EXPECT_EQ(Measured(), 3) << "the idle sleep ended without a Wake()";
