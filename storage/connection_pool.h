@@ -22,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,15 @@ class ConnectionPool {
   // ("upsert ECG").
   void Run(const std::string& what, const std::function<void(pqxx::work&)>& fn,
            CommitWait wait = CommitWait::kFlushed);
+
+  // The one integer a query answers (a count), run as Run runs fn; args are its parameters.
+  template <typename... Args>
+  int64_t QueryInt(const std::string& what, const std::string& sql, const Args&... args) {
+    int64_t value = 0;
+    Run(what,
+        [&](pqxx::work& txn) { value = txn.exec_params1(sql, args...)[0].template as<int64_t>(); });
+    return value;
+  }
 
   // Runs fn with a connection of its own, without opening a transaction (for statements that
   // manage their own transactions, e.g. migrations or a REPEATABLE READ export). Same retry and

@@ -46,19 +46,11 @@ void EcgStore::Ping() {
 }
 
 int64_t EcgStore::CountEcgs() {
-  int64_t count = 0;
-  pool_->Run("count ECGs", [&](pqxx::work& txn) {
-    count = txn.exec1("SELECT count(*) FROM ecgs")[0].as<int64_t>();
-  });
-  return count;
+  return pool_->QueryInt("count ECGs", "SELECT count(*) FROM ecgs");
 }
 
 int64_t EcgStore::CountPatients() {
-  int64_t count = 0;
-  pool_->Run("count patients", [&](pqxx::work& txn) {
-    count = txn.exec1("SELECT count(*) FROM patients")[0].as<int64_t>();
-  });
-  return count;
+  return pool_->QueryInt("count patients", "SELECT count(*) FROM patients");
 }
 
 }  // namespace ecg

@@ -283,12 +283,8 @@ size_t EcgStore::ForEachConsecutivePair(int64_t model_id, int dimension,
 }
 
 int64_t EcgStore::CountEmbeddings(int64_t model_id) {
-  int64_t count = 0;
-  pool_->Run("count embeddings", [&](pqxx::work& txn) {
-    count = txn.exec_params1("SELECT count(*) FROM embeddings WHERE model_id = $1", model_id)[0]
-                .as<int64_t>();
-  });
-  return count;
+  return pool_->QueryInt("count embeddings", "SELECT count(*) FROM embeddings WHERE model_id = $1",
+                         model_id);
 }
 
 }  // namespace ecg

@@ -139,13 +139,8 @@ std::vector<StoredIdentityCheck> EcgStore::ReadIdentityChecks(
 }
 
 int64_t EcgStore::CountIdentityChecks(int64_t model_id) {
-  int64_t count = 0;
-  pool_->Run("count identity checks", [&](pqxx::work& txn) {
-    count =
-        txn.exec_params1("SELECT count(*) FROM identity_checks WHERE model_id = $1", model_id)[0]
-            .as<int64_t>();
-  });
-  return count;
+  return pool_->QueryInt("count identity checks",
+                         "SELECT count(*) FROM identity_checks WHERE model_id = $1", model_id);
 }
 
 }  // namespace ecg

@@ -51,11 +51,7 @@ std::vector<IngestError> EcgStore::ListIngestErrors(size_t limit, size_t offset)
 }
 
 int64_t EcgStore::CountIngestErrors() {
-  int64_t count = 0;
-  pool_->Run("count ingest errors", [&](pqxx::work& txn) {
-    count = txn.exec1("SELECT count(*) FROM ingest_errors")[0].as<int64_t>();
-  });
-  return count;
+  return pool_->QueryInt("count ingest errors", "SELECT count(*) FROM ingest_errors");
 }
 
 std::optional<int64_t> EcgStore::LoadCursor(const std::string& name) {

@@ -51,13 +51,8 @@ size_t EcgStore::WriteMeasurements(const std::vector<StoredMeasurements>& measur
 }
 
 int64_t EcgStore::CountMeasured(int version) {
-  int64_t count = 0;
-  pool_->Run("count measured", [&](pqxx::work& txn) {
-    count =
-        txn.exec_params1("SELECT count(*) FROM ecg_measurements WHERE version >= $1", version)[0]
-            .as<int64_t>();
-  });
-  return count;
+  return pool_->QueryInt("count measured",
+                         "SELECT count(*) FROM ecg_measurements WHERE version >= $1", version);
 }
 
 }  // namespace ecg
