@@ -240,7 +240,9 @@ void SearchService::ChangeReferenceLoop() {
         change_scores_.MaybeRebuild(*store_, *served);
       }
     } catch (const std::exception& e) {
-      spdlog::warn("change reference: {}", e.what());
+      spdlog::warn(
+          "change percentile reference (compare and timeline): rebuild failed, retried in 5 s: {}",
+          e.what());
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, kChangeReferenceLook, [this] { return stopping_.load(); });
