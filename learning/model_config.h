@@ -48,12 +48,16 @@ struct ModelConfig {
   // towards its mean variance, in [0, 1]; the share of patient pairs among the positives, [0, 1].
   // zero_block_model_zero_share > 0 puts model zero's own 842 features beside the whitened ones
   // with that share of the block's squared norm (the block then has zero_block_dim + 842
-  // dimensions): at 0 the block is the whitening alone.
+  // dimensions): at 0 the block is the whitening alone. zero_block_size_share > 0 adds the size
+  // block after them (kZeroSizeFeatures dimensions, learning/zero_block.h): each lead's median-beat
+  // amplitude, which model zero's per-lead normalisation leaves out, with that share of the
+  // block's squared norm (the other parts keep theirs, scaled by 1 - the share).
   int64_t zero_block_dim = 0;
   double zero_block_weight = 0.5;
   double zero_block_shrinkage = 0.1;
   double zero_block_patient_weight = 0.5;
   double zero_block_model_zero_share = 0.0;
+  double zero_block_size_share = 0.0;
 
   // Derived sizes.
   int64_t decimation() const { return kModelSourceRate_hz / input_rate_hz; }

@@ -16,6 +16,26 @@ namespace F = torch::nn::functional;
 
 constexpr int64_t kFactorTo500Hz = kModelSourceRate_hz / kModelZeroRate_hz;
 constexpr size_t kFitBatchEcgs = 64;
+// Size block: log(peak-to-peak / 1 mV) over 3 x its population spread, clamped to [-1, 1]; leads
+// below kFlatLead_mV count as flat (0).
+constexpr double kTypicalLogPeakToPeak = 0.0;
+constexpr double kLogPeakToPeakScale = 3.0 * 0.6;
+constexpr double kFlatLead_mV = 0.03;
+
+// The median beats of a model-rate batch at 100 Hz from all beats or from one parity of R peaks.
+torch::Tensor ZeroBeats(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz,
+                        int parity) {
+  auto peaks = peaks_100hz;
+  if (parity >= 0) {
+    auto index = torch::arange(peaks.size(1), peaks.options()).remainder(2);
+    peaks = torch::where((index == parity).unsqueeze(0), peaks, torch::full_like(peaks, -1));
+  }
+  return MedianBeats(signals_100hz_mV.to(torch::kFloat), peaks, kModelZeroRate_hz);
+}
+
+torch::Tensor RhythmPeaks500Hz(const torch::Tensor& peaks_100hz) {
+  return torch::where(peaks_100hz >= 0, peaks_100hz * kFactorTo500Hz, peaks_100hz);
+}
 
 torch::Tensor Outer(const torch::Tensor& rows) {
   auto x = rows.to(torch::kCPU, torch::kDouble);
@@ -56,20 +76,32 @@ void ZeroBlockStatistics::Add(const torch::Tensor& features, const torch::Tensor
 }
 
 static_assert(kModelZeroDimension == 842, "learning/model_config.cc kZeroFeatures must follow");
+static_assert(kZeroSizeFeatures == 12, "learning/model_config.cc kZeroSizeFeatures must follow");
 
-ZeroBlockImpl::ZeroBlockImpl(int64_t dim, double model_zero_share)
-    : model_zero_share_(model_zero_share) {
+ZeroBlockImpl::ZeroBlockImpl(int64_t dim, double model_zero_share, double size_share)
+    : model_zero_share_(model_zero_share), size_share_(size_share) {
   mean_ = register_buffer("mean", torch::zeros({kModelZeroDimension}));
   basis_ = register_buffer("basis", torch::eye(kModelZeroDimension, dim));
 }
 
 torch::Tensor ZeroBlockImpl::forward(const torch::Tensor& signals_100hz_mV,
                                      const torch::Tensor& peaks_100hz) {
-  auto features = ZeroFeatures(signals_100hz_mV, peaks_100hz);
+  torch::NoGradGuard no_grad;
+  auto beats = ZeroBeats(signals_100hz_mV, peaks_100hz, -1);
+  auto features = ModelZeroFromBeats(beats, RhythmPeaks500Hz(peaks_100hz));
   auto whitened = Whiten(features);
-  if (model_zero_share_ <= 0.0) return whitened;
-  return torch::cat(
-      {std::sqrt(model_zero_share_) * features, std::sqrt(1.0 - model_zero_share_) * whitened}, 1);
+  auto block = model_zero_share_ <= 0.0
+                   ? whitened
+                   : torch::cat({std::sqrt(model_zero_share_) * features,
+                                 std::sqrt(1.0 - model_zero_share_) * whitened},
+                                1);
+  if (size_share_ <= 0.0) return block;
+  // The size block keeps its length (a typical amplitude is short, an extreme one long), so the
+  // whole is normalised once more.
+  return F::normalize(
+      torch::cat(
+          {std::sqrt(1.0 - size_share_) * block, std::sqrt(size_share_) * SizeFeatures(beats)}, 1),
+      F::NormalizeFuncOptions().dim(1));
 }
 
 torch::Tensor ZeroBlockImpl::Whiten(const torch::Tensor& features) const {
@@ -115,14 +147,18 @@ void ZeroBlockImpl::CopyFrom(const ZeroBlockImpl& other) {
 torch::Tensor ZeroFeatures(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz,
                            int parity) {
   torch::NoGradGuard no_grad;
-  auto peaks = peaks_100hz;
-  if (parity >= 0) {
-    auto index = torch::arange(peaks.size(1), peaks.options()).remainder(2);
-    peaks = torch::where((index == parity).unsqueeze(0), peaks, torch::full_like(peaks, -1));
-  }
-  auto beats = MedianBeats(signals_100hz_mV.to(torch::kFloat), peaks, kModelZeroRate_hz);
-  auto rhythm_peaks = torch::where(peaks_100hz >= 0, peaks_100hz * kFactorTo500Hz, peaks_100hz);
-  return ModelZeroFromBeats(beats, rhythm_peaks);
+  return ModelZeroFromBeats(ZeroBeats(signals_100hz_mV, peaks_100hz, parity),
+                            RhythmPeaks500Hz(peaks_100hz));
+}
+
+torch::Tensor SizeFeatures(const torch::Tensor& beats_mV) {
+  torch::NoGradGuard no_grad;
+  auto beats = beats_mV.to(torch::kFloat);
+  auto peak_to_peak = std::get<0>(beats.max(2)) - std::get<0>(beats.min(2));
+  auto size =
+      ((peak_to_peak.clamp_min(kFlatLead_mV).log() - kTypicalLogPeakToPeak) / kLogPeakToPeakScale)
+          .clamp(-1.0, 1.0);
+  return torch::where(peak_to_peak < kFlatLead_mV, torch::zeros_like(size), size);
 }
 
 void FitZeroBlock(EcgModelImpl& model, EcgDataset& data, const std::vector<size_t>& patients,

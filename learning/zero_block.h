@@ -11,7 +11,11 @@
 // basis solves C_t v = lambda C_w v and keeps the `dim` directions of largest lambda, each scaled
 // so that v' C_w v = 1: within-heart changes become unit-variance noise, identity directions
 // stand out. The embedding is basis' (features - mean), L2-normalised; optionally model zero's
-// own features sit beside it (so that at share 1 the block is model zero exactly).
+// own features sit beside it (so that at share 1 the block is model zero exactly), and optionally
+// the size block: model zero normalises each lead's median beat to shape alone, so the block can
+// add each lead's amplitude (kZeroSizeFeatures values: log of the median beat's peak-to-peak in mV,
+// centred and scaled by fixed population figures, 0 for a flat or missing lead), which carries the
+// voltage a cardiologist reads for hypertrophy, low voltage or lost R waves.
 //
 // Buffers (checkpoint keys, do not rename): "mean" [842], "basis" [842, dim]. Before Fit they
 // are the identity-like map (mean 0, the first dim unit axes). The block reads the model-rate
@@ -30,6 +34,8 @@
 namespace ecg::learning {
 
 class EcgModelImpl;
+
+constexpr int64_t kZeroSizeFeatures = 12;
 
 // Running sums for Fit, so that the fit holds 3 matrices of 842 x 842 whatever the archive's size.
 class ZeroBlockStatistics {
@@ -52,8 +58,9 @@ class ZeroBlockStatistics {
 class ZeroBlockImpl : public torch::nn::Module {
  public:
   // model_zero_share > 0: model zero's own features come first, with that share of the squared
-  // norm, and the whitened ones after them (ModelConfig::zero_block_model_zero_share).
-  ZeroBlockImpl(int64_t dim, double model_zero_share);
+  // norm, and the whitened ones after them (ModelConfig::zero_block_model_zero_share); size_share
+  // > 0: the size block last, with that share (ModelConfig::zero_block_size_share).
+  ZeroBlockImpl(int64_t dim, double model_zero_share, double size_share = 0.0);
   // signals [B, 12, T] and peaks [B, K] at 100 Hz -> [B, output dim], L2-normalised rows.
   torch::Tensor forward(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz);
   // model zero features [B, 842] -> the whitened part alone, [B, dim], L2-normalised rows.
@@ -63,7 +70,7 @@ class ZeroBlockImpl : public torch::nn::Module {
   void CopyFrom(const ZeroBlockImpl& other);
 
  private:
-  double model_zero_share_;
+  double model_zero_share_, size_share_;
   torch::Tensor mean_, basis_;
 };
 TORCH_MODULE(ZeroBlock);
@@ -72,6 +79,10 @@ TORCH_MODULE(ZeroBlock);
 // 1) or even (parity 0) R peaks only; the rhythm features always use all peaks.
 torch::Tensor ZeroFeatures(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz,
                            int parity = -1);
+
+// Each lead's amplitude from median beats [B, 12, S] in mV -> [B, kZeroSizeFeatures], values in
+// [-1, 1] (log peak-to-peak over fixed population figures, clamped; 0 for a flat lead).
+torch::Tensor SizeFeatures(const torch::Tensor& beats_mV);
 
 // Fits the model's zero block (when config.zero_block_dim > 0) on the centred windows of up to
 // max_ecgs ECGs of the given patients (each patient's ECGs in order, patients in the given order).

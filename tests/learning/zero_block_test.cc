@@ -46,6 +46,14 @@ TEST(ModelConfig, TheZeroBlockNeedsTheModelZeroRateAndLeavesNoSliverOfLearnedDim
   ModelConfig both = ModelConfig::FromJson(
       {{"embedding_dim", 842 + 64}, {"zero_block_dim", 64}, {"zero_block_model_zero_share", 0.5}});
   EXPECT_EQ(both.learned_dim(), 0);
+  ModelConfig sized = ModelConfig::FromJson({{"embedding_dim", 842 + 64 + 12},
+                                             {"zero_block_dim", 64},
+                                             {"zero_block_model_zero_share", 0.5},
+                                             {"zero_block_size_share", 0.1}});
+  EXPECT_EQ(sized.learned_dim(), 0);
+  EXPECT_EQ(ModelConfig::FromJson(sized.ToJson()).zero_block_size_share, 0.1);
+  EXPECT_THROW(ModelConfig::FromJson({{"zero_block_dim", 64}, {"zero_block_size_share", -0.1}}),
+               Error);
 }
 
 // Features = an identity part (fixed per heart) + a nuisance part (changing between recordings,
@@ -72,6 +80,57 @@ TEST(ZeroBlock, FitSuppressesTheDirectionsInWhichOneHeartsRecordingsDiffer) {
   one.Add(first.narrow(0, 0, 1), first.narrow(0, 0, 1), torch::Tensor());
   EXPECT_THROW(block->Fit(one, 0.1, 0.5), Error);
   EXPECT_THROW(one.Add(torch::zeros({2, 10}), torch::zeros({2, 10}), torch::Tensor()), Error);
+}
+
+TEST(ZeroBlock, SizeFeaturesGiveEachLeadsAmplitudeOnALogScaleAndZeroForAFlatLead) {
+  // Median beats [1, 12, 70]: one spike per lead, lead k of 2^((k - 4) / 2) mV for k < 10 (0.25 to
+  // 5.7 mV), lead 10 of 64 mV, lead 11 flat.
+  auto beats = torch::zeros({1, 12, 70});
+  for (int64_t lead = 0; lead < 10; ++lead) beats[0][lead][25] = std::pow(2.0, (lead - 4) / 2.0);
+  beats[0][10][25] = 64.0;
+  auto size = SizeFeatures(beats);
+  ASSERT_EQ(size.sizes(), (std::vector<int64_t>{1, kZeroSizeFeatures}));
+  EXPECT_NEAR(size[0][4].item<double>(), 0.0, 1e-6);  // 1 mV: the population's typical lead
+  for (int64_t lead = 1; lead < 10; ++lead) {
+    EXPECT_GT(size[0][lead].item<double>(), size[0][lead - 1].item<double>()) << lead;
+    // Each step of sqrt(2) adds the same amount: a log scale.
+    EXPECT_NEAR(size[0][lead].item<double>() - size[0][lead - 1].item<double>(),
+                size[0][5].item<double>() - size[0][4].item<double>(), 1e-5)
+        << lead;
+  }
+  EXPECT_GT(size[0][0].item<double>(), -1.0);
+  EXPECT_EQ(size[0][10].item<double>(), 1.0);  // clamped
+  EXPECT_EQ(size[0][11].item<double>(), 0.0);  // flat: no amplitude, not the smallest one
+}
+
+TEST(ZeroBlock, TheSizeBlockSetsApartTwoECGsOfOneShapeAndDifferentVoltage) {
+  // Model zero normalises each lead's beat (after a compression), so it barely tells an ECG from
+  // the same ECG at twice the voltage; the size block adds the amplitude, in every lead.
+  SynthOptions options;
+  options.patients = 1;
+  options.ecgs_per_patient = 1;
+  options.seed = 7;
+  const std::vector<SyntheticEcg> cohort = SynthesiseCohort(options);
+  ModelConfig config = ZeroBlockConfig(16, 0.8);
+  config.zero_block_size_share = 0.1;
+  config.embedding_dim = config.zero_block_output_dim();
+  ASSERT_EQ(config.embedding_dim, 842 + 16 + kZeroSizeFeatures);
+  EcgModel model(config);
+  model->eval();
+  EcgBatch batch = StackBatch(
+      {PrepareEcg(cohort[0].signal, cohort[0].signal.samples_per_lead(), config)}, config);
+  ModelInput input = model->Prepare(batch.signals_mV, batch.peaks);
+  ModelInput doubled{input.signals_mV * 2.0, input.peaks};
+  auto a = model->Embed(input), b = model->Embed(doubled);
+  EXPECT_NEAR(a.norm().item<double>(), 1.0, 1e-5);
+  EXPECT_NEAR(b.norm().item<double>(), 1.0, 1e-5);
+  auto step = b.narrow(1, 858, 12) - a.narrow(1, 858, 12);  // ~ log 2 / 1.8 x sqrt(0.1) each
+  EXPECT_GT(step.min().item<double>(), 0.08);
+  EcgModel plain(ZeroBlockConfig(16, 0.8));
+  plain->eval();
+  const double with_size = MeanCosine(a, b);
+  const double without = MeanCosine(plain->Embed(input), plain->Embed(doubled));
+  EXPECT_LT(with_size, without - 0.05) << with_size << " vs " << without;
 }
 
 class ZeroBlockModel : public ::testing::Test {
