@@ -8,6 +8,7 @@
 #include "plugin/search/routes_search.h"
 #include "plugin/training/routes_training.h"
 #include "plugin/web/web_assets.h"
+#include "waveform/signal_excerpt.h"
 #include "waveform/signal_i16.h"
 
 namespace ecg::plugin {
@@ -63,14 +64,32 @@ RestAnswer HandleEcg(const RestRequest& request) {
   return RestAnswer::Json(EcgRowJson(RequireEcg(Store(), request.groups.at(0))));
 }
 
+// ?lead=, ?duration_ms=, ?rate_hz=: an excerpt for a preview (waveform/signal_excerpt.h); none of
+// them: the whole signal.
+std::optional<ExcerptRequest> ParseExcerpt(const RestRequest& request) {
+  const std::optional<std::string> lead_name = request.Query("lead");
+  if (!lead_name && !request.Query("duration_ms") && !request.Query("rate_hz")) return std::nullopt;
+  ExcerptRequest excerpt;
+  if (lead_name) {
+    const std::optional<Lead> lead = LeadFromName(*lead_name);
+    if (!lead) throw Error::InvalidArgument("query argument lead must be a lead name such as II");
+    excerpt.leads = {*lead};
+  }
+  excerpt.duration_ms = static_cast<double>(request.QueryInt("duration_ms", 3600000, 100, 3600000));
+  excerpt.rate_hz = static_cast<double>(request.QueryInt("rate_hz", 0, 50, 100000));
+  return excerpt;
+}
+
 RestAnswer HandleSignal(const RestRequest& request) {
   const std::string format = request.Query("format").value_or("json");
   if (format != "json" && format != "csv" && format != "i16") {
     throw Error::InvalidArgument("query argument format must be json, csv or i16");
   }
+  const std::optional<ExcerptRequest> excerpt = ParseExcerpt(request);
   const EcgRow row = RequireEcg(Store(), request.groups.at(0));
   std::optional<EcgSignal> signal = Store().LoadSignal(row.ecg_key);
   if (!signal) throw Error::NotFound("the ECG of instance " + row.orthanc.instance + " is gone");
+  if (excerpt) signal = SignalExcerpt(*signal, *excerpt);
   if (format == "csv") return {200, SignalCsv(*signal), "text/csv"};
   if (format == "i16") return {200, EncodeSignalI16(*signal), "application/octet-stream"};
   return RestAnswer::Json(SignalJson(*signal));

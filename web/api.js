@@ -74,6 +74,9 @@ const enc = encodeURIComponent;
 export const paths = {
   ecg: (id) => `ecg/ecgs/${enc(id)}`,
   signal: (id) => `ecg/ecgs/${enc(id)}/signal?format=i16`,
+  // What a list entry's thumbnail draws (paper.js drawThumbnail): lead II, 2.5 s, 125 Hz, ~6 KB
+  // instead of the whole signal's 120 KB.
+  thumbnail: (id) => `ecg/ecgs/${enc(id)}/signal?format=i16&lead=II&duration_ms=2500&rate_hz=125`,
   similar: (id, { scope, k = 100, before } = {}) => {
     const q = new URLSearchParams({ k: String(k) });
     if (scope) q.set('scope', scope);
@@ -95,6 +98,7 @@ export function firstPaintPaths(id) {
 export const api = {
   ecg: (id) => json(paths.ecg(id), 'the ECG'),
   signal: async (id) => parseSignalI16(await (await request(paths.signal(id), 'the ECG signal')).arrayBuffer()),
+  thumbnail: async (id) => parseSignalI16(await (await request(paths.thumbnail(id), 'the ECG preview')).arrayBuffer()),
   similar: (id, options = {}) => json(paths.similar(id, options), options.scope === 'same-patient' ? "the patient's similar prior ECGs" : 'similar ECGs of other patients'),
   identity: (id) => json(paths.identity(id), 'the identity check'),
   compare: (id, withWhat) => json(`ecg/ecgs/${enc(id)}/compare?with=${enc(withWhat)}`, 'the comparison'),

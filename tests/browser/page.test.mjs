@@ -224,6 +224,9 @@ try {
         check("the other patients' look-alikes list fills", counts['other-patients'].count > 0, `${counts['other-patients'].count} entries`);
         await page.waitForFunction(() => document.querySelectorAll('canvas.thumb[data-drawn="1"]').length > 0, null, { timeout: 10000 });
         check('thumbnails are drawn', true);
+        const thumbBytes = await page.evaluate(() => performance.getEntriesByType('resource')
+          .filter((e) => e.name.includes('/signal?') && e.name.includes('lead=II')).map((e) => e.decodedBodySize));
+        check('thumbnails are fetched as small excerpts, not whole signals', thumbBytes.length > 0 && thumbBytes.every((b) => b > 0 && b < 10000), JSON.stringify(thumbBytes.slice(0, 5)));
       }
       const identity = await page.evaluate(() => document.querySelector('.identity-host').dataset.identity || '');
       check('the identity check answered', args.similar === 'no-model' ? identity === 'no-model' : ['consistent', 'suspicious', 'unknown'].includes(identity), identity);

@@ -1,9 +1,9 @@
 // The clinician's page end to end: the plugin serves web/ from the .so under /ecg/app/ (entry page,
 // MIME types, 404), the compact signal (?format=i16) carries the same samples as the
-// JSON one, and, in Debian's headless Chromium driven by tests/browser/page.test.mjs, the page
-// draws a real ECG at true scale with its lists, compare and course views (screenshots in
-// build/browser-artifacts/). Real Orthanc, real PostgreSQL, synthetic ECGs with fixed seeds, a
-// tiny untrained model activated as the training worker would.
+// JSON one and its thumbnail excerpt the same waveform, and, in Debian's headless Chromium driven
+// by tests/browser/page.test.mjs, the page draws a real ECG at true scale with its lists, compare
+// and course views (screenshots in build/browser-artifacts/). Real Orthanc, real PostgreSQL,
+// synthetic ECGs with fixed seeds, a tiny untrained model activated as the training worker would.
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -97,6 +97,27 @@ TEST_F(ClinicianPageTest, TheCompactSignalCarriesTheSameMicrovoltsAsTheJsonSigna
   }
   EXPECT_LT(compact.body.size() * 3, http.Get(path).body.size());  // JSON is far larger
   EXPECT_EQ(http.Get(path + "?format=xml").status, 400);
+
+  // The thumbnail's excerpt: lead II, 2.5 s, 125 Hz, the same waveform, 20 times smaller.
+  const HttpResponse thumb = http.Get(path + "?format=i16&lead=II&duration_ms=2500&rate_hz=125");
+  ASSERT_EQ(thumb.status, 200) << thumb.body;
+  EXPECT_LT(thumb.body.size() * 15, compact.body.size());
+  const EcgSignal excerpt = DecodeSignalI16(thumb.body);
+  EXPECT_EQ(excerpt.sample_rate_hz(), 125.0);
+  EXPECT_EQ(excerpt.status(Lead::kII), signal.status(Lead::kII));
+  EXPECT_EQ(excerpt.status(Lead::kV1), LeadStatus::kMissing);
+  float peak_full = 0, peak_excerpt = 0;
+  for (size_t t = 0; t < 1250; ++t) peak_full = std::max(peak_full, signal.lead_uV(Lead::kII)[t]);
+  for (size_t t = 0; t < excerpt.samples_per_lead(); ++t) {
+    peak_excerpt = std::max(peak_excerpt, excerpt.lead_uV(Lead::kII)[t]);
+  }
+  EXPECT_GT(peak_excerpt, 0.7f * peak_full);
+  EXPECT_LT(peak_excerpt, 1.2f * peak_full);
+  for (const char* bad : {"lead=X", "duration_ms=0", "rate_hz=10", "duration_ms=abc"}) {
+    const HttpResponse answer = http.Get(path + "?format=i16&" + bad);
+    EXPECT_EQ(answer.status, 400) << bad;
+    EXPECT_NE(answer.body.find("query argument"), std::string::npos) << bad << ": " << answer.body;
+  }
 }
 
 // Saves a tiny untrained model in the store and activates it (as the training worker would).

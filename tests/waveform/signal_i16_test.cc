@@ -7,22 +7,16 @@
 
 #include <cmath>
 
+#include "tests/waveform/one_synthetic_ecg.h"
 #include "waveform/error.h"
-#include "waveform/synth.h"
 
 namespace ecg {
 namespace {
 
-EcgSignal Synthetic(uint64_t seed) {
-  SynthOptions options;
-  options.patients = 1;
-  options.ecgs_per_patient = 1;
-  options.seed = seed;
-  return SynthesiseCohort(options).at(0).signal;
-}
+using testing::OneSyntheticEcg;
 
 TEST(SignalI16, AWholeMicrovoltSignalRoundTripsExactlyWithItsRateAndLeadStatus) {
-  EcgSignal signal = Synthetic(/*seed=*/7);
+  EcgSignal signal = OneSyntheticEcg(/*seed=*/7);
   for (float& v : signal.mutable_data_uV()) v = std::round(v);
   signal.set_status(Lead::kV3, LeadStatus::kMissing);
   signal.set_status(Lead::kIII, LeadStatus::kDerived);
