@@ -15,6 +15,15 @@ namespace {
 
 constexpr double kMsPerDay = 86400000.0;
 
+// count distinct patients of the given ones (all of them, shuffled, if fewer).
+std::vector<size_t> ChoosePatients(const std::vector<size_t>& patients, size_t count,
+                                   std::mt19937_64& rng) {
+  std::vector<size_t> chosen = patients;
+  std::shuffle(chosen.begin(), chosen.end(), rng);
+  chosen.resize(std::min(count, chosen.size()));
+  return chosen;
+}
+
 }  // namespace
 
 nlohmann::json DataSummary::ToJson() const {
@@ -151,11 +160,21 @@ PreparedEcg EcgDataset::Load(size_t ecg, const ModelConfig& config, std::mt19937
   return PrepareRecord(record, config, offset);
 }
 
+EcgBatch EcgDataset::SampleEcgs(const std::vector<size_t>& patients, size_t count,
+                                 const ModelConfig& config, std::mt19937_64& rng) {
+  const std::vector<size_t> chosen = ChoosePatients(patients, count, rng);
+  std::vector<PreparedEcg> ecgs;
+  for (size_t p : chosen) {
+    const auto& own = patients_[p];
+    ecgs.push_back(Load(own[std::uniform_int_distribution<size_t>(0, own.size() - 1)(rng)], config,
+                        &rng));
+  }
+  return StackBatch(ecgs, config);
+}
+
 PairBatch EcgDataset::SamplePairs(const std::vector<size_t>& patients, size_t count,
                                   const ModelConfig& config, std::mt19937_64& rng) {
-  std::vector<size_t> chosen = patients;
-  std::shuffle(chosen.begin(), chosen.end(), rng);
-  chosen.resize(std::min(count, chosen.size()));
+  const std::vector<size_t> chosen = ChoosePatients(patients, count, rng);
   std::vector<PreparedEcg> a, b;
   std::vector<uint8_t> timed;
   std::vector<float> gap_days;

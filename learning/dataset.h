@@ -6,7 +6,8 @@
 // from seed for this purpose), so the split is patient-disjoint, stable when data is added and
 // independent of the evaluation's splits. SamplePairs draws distinct patients and
 // for each a pair of views: two different ECGs when the patient has several, else the same ECG
-// twice (the objectives augment the views).
+// twice (the objectives augment the views). SampleEcgs draws one ECG of each of distinct patients,
+// for objectives that need no pair (half the reading).
 //
 // Inputs to the model (PrepareEcg): the centre window of config.window_s at 500 Hz (zero-padded
 // when shorter; a random offset when training and the ECG is longer), in millivolts, with R peaks
@@ -104,6 +105,9 @@ class EcgDataset {
   // count distinct patients from the given ones (all of them if fewer).
   PairBatch SamplePairs(const std::vector<size_t>& patients, size_t count,
                         const ModelConfig& config, std::mt19937_64& rng);
+  // count distinct patients, one of each patient's ECGs (drawn at random) with a random window.
+  EcgBatch SampleEcgs(const std::vector<size_t>& patients, size_t count, const ModelConfig& config,
+                      std::mt19937_64& rng);
 
  private:
   struct Entry {

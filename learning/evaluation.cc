@@ -9,6 +9,7 @@
 
 #include "learning/dataset.h"
 #include "learning/model_zero.h"
+#include "learning/objectives.h"  // HighPass, shared with the lead objective
 #include "waveform/error.h"
 #include "waveform/random.h"
 
@@ -253,15 +254,6 @@ nlohmann::json LinearProbe(const torch::Tensor& embeddings, const std::vector<Ev
     out[std::to_string(percent)] = OrNull(Mean(aucs));
   }
   return out;
-}
-
-// Zero-phase high-pass along the last axis by zeroing FFT bins below cutoff_hz.
-torch::Tensor HighPass(const torch::Tensor& x, double rate_hz, double cutoff_hz) {
-  const int64_t n = x.size(-1);
-  auto spectrum = torch::fft::rfft(x);
-  const auto cut = static_cast<int64_t>(std::ceil(cutoff_hz * n / rate_hz));
-  spectrum.narrow(-1, 0, std::min<int64_t>(cut, spectrum.size(-1))).zero_();
-  return torch::fft::irfft(spectrum, n);
 }
 
 nlohmann::json NoLeadMetrics() {

@@ -45,9 +45,27 @@ torch::Tensor MaskedLoss(EcgModel& model, const ModelInput& input, const PairBat
   return MaskedMse(prediction, input.signals_mV, mask * PresentWeight(batch, mask));
 }
 
-torch::Tensor LeadLoss(EcgModel& model, const ModelInput& input, const PairBatch& batch) {
-  auto prediction = model->ReconstructLeads(input.signals_mV);
-  return MaskedMse(prediction, input.signals_mV, PresentWeight(batch, prediction));
+torch::Tensor LeadLoss(EcgModel& model, const ModelInput& input, const PairBatch& batch,
+                       const ObjectiveOptions& o) {
+  const double rate = static_cast<double>(model->config().input_rate_hz);
+  const bool high_pass = o.lead_highpass_hz > 0;
+  auto signals = input.signals_mV;
+  auto target = signals;
+  if (high_pass) {
+    torch::NoGradGuard no_grad;  // the whole window, as the evaluation filters it
+    target = HighPass(signals, rate, o.lead_highpass_hz);
+  }
+  const int64_t length = signals.size(2);
+  const int64_t crop =
+      o.lead_crop_s > 0 ? std::min<int64_t>(length, std::lround(o.lead_crop_s * rate)) : length;
+  if (crop < length) {
+    const int64_t start = torch::randint(0, length - crop + 1, {1}).item<int64_t>();
+    signals = signals.narrow(2, start, crop);
+    target = target.narrow(2, start, crop);
+  }
+  auto prediction = model->ReconstructLeads(signals);
+  if (high_pass) prediction = HighPass(prediction, rate, o.lead_highpass_hz);
+  return MaskedMse(prediction, target, PresentWeight(batch, prediction));
 }
 
 std::optional<torch::Tensor> LongitudinalLoss(EcgModel& model, const torch::Tensor& ea,
@@ -75,6 +93,8 @@ nlohmann::json ObjectiveOptions::ToJson() const {
           {"temperature", temperature},
           {"mask_segment_ratio", mask_segment_ratio},
           {"mask_lead_probability", mask_lead_probability},
+          {"lead_highpass_hz", lead_highpass_hz},
+          {"lead_crop_s", lead_crop_s},
           {"fingerprint_augment",
            {{"vcg", a.vcg},
             {"max_rotation_deg", a.max_rotation_deg},
@@ -110,6 +130,8 @@ ObjectiveOptions ObjectiveOptions::FromJson(const nlohmann::json& json) {
     o.temperature = merged["temperature"].get<double>();
     o.mask_segment_ratio = merged["mask_segment_ratio"].get<double>();
     o.mask_lead_probability = merged["mask_lead_probability"].get<double>();
+    o.lead_highpass_hz = merged["lead_highpass_hz"].get<double>();
+    o.lead_crop_s = merged["lead_crop_s"].get<double>();
     const auto& a = merged["fingerprint_augment"];
     o.fingerprint_augment.vcg = a["vcg"].get<bool>();
     o.fingerprint_augment.max_rotation_deg = a["max_rotation_deg"].get<double>();
@@ -129,6 +151,8 @@ ObjectiveOptions ObjectiveOptions::FromJson(const nlohmann::json& json) {
   Require(o.fingerprint_weight + o.masked_weight + o.lead_weight + o.longitudinal_weight > 0,
           "at least one objective must have a positive weight");
   Require(o.temperature > 0, "temperature must be > 0");
+  Require(o.lead_highpass_hz >= 0, "lead_highpass_hz must be >= 0");
+  Require(o.lead_crop_s >= 0, "lead_crop_s must be >= 0");
   Require(o.mask_segment_ratio >= 0 && o.mask_segment_ratio < 1,
           "mask_segment_ratio must be within [0, 1)");
   Require(o.fingerprint_augment.time_mask_ratio >= 0 && o.fingerprint_augment.time_mask_ratio < 1,
@@ -136,6 +160,15 @@ ObjectiveOptions ObjectiveOptions::FromJson(const nlohmann::json& json) {
   Require(o.fingerprint_augment.beat_dropout >= 0 && o.fingerprint_augment.beat_dropout < 1,
           "fingerprint_augment.beat_dropout must be within [0, 1)");
   return o;
+}
+
+torch::Tensor HighPass(const torch::Tensor& x, double rate_hz, double cutoff_hz) {
+  const int64_t n = x.size(-1);
+  auto spectrum = torch::fft::rfft(x);
+  const auto cut = static_cast<int64_t>(std::ceil(cutoff_hz * n / rate_hz));
+  const int64_t bins = spectrum.size(-1);
+  auto keep = (torch::arange(bins, x.options().dtype(torch::kLong)) >= cut).to(x.scalar_type());
+  return torch::fft::irfft(spectrum * keep, n);
 }
 
 torch::Tensor InfoNce(const torch::Tensor& a, const torch::Tensor& b, double temperature) {
@@ -148,14 +181,14 @@ torch::Tensor InfoNce(const torch::Tensor& a, const torch::Tensor& b, double tem
 LossTerms ComputeLosses(EcgModel& model, const PairBatch& batch, const ObjectiveOptions& o) {
   const double rate = static_cast<double>(model->config().input_rate_hz);
   auto a = model->Prepare(batch.a.signals_mV, batch.a.peaks);
-  auto b = model->Prepare(batch.b.signals_mV, batch.b.peaks);
   LossTerms terms;
   terms.total = torch::zeros({}, a.signals_mV.options());
   auto add = [&](const std::string& name, double weight, const torch::Tensor& loss) {
     terms.values[name] = loss.item<double>();
     terms.total = terms.total + weight * loss;
   };
-  if (o.fingerprint_weight > 0 || o.longitudinal_weight > 0) {
+  if (o.NeedsPairs()) {
+    auto b = model->Prepare(batch.b.signals_mV, batch.b.peaks);
     AugmentedBatch va, vb;
     {
       torch::NoGradGuard no_grad;
@@ -175,7 +208,7 @@ LossTerms ComputeLosses(EcgModel& model, const PairBatch& batch, const Objective
     }
   }
   if (o.masked_weight > 0) add("masked", o.masked_weight, MaskedLoss(model, a, batch, o));
-  if (o.lead_weight > 0) add("lead", o.lead_weight, LeadLoss(model, a, batch));
+  if (o.lead_weight > 0) add("lead", o.lead_weight, LeadLoss(model, a, batch, o));
   return terms;
 }
 

@@ -5,6 +5,7 @@
 #include <torch/version.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "learning/device.h"
@@ -73,6 +74,7 @@ nlohmann::json TrainOptions::ToJson() const {
           {"epochs", epochs},
           {"batch_patients", batch_patients},
           {"learning_rate", learning_rate},
+          {"lr_schedule", lr_schedule},
           {"weight_decay", weight_decay},
           {"seed", seed},
           {"device", device},
@@ -98,6 +100,7 @@ TrainOptions TrainOptions::FromJson(const nlohmann::json& json) {
     o.epochs = merged["epochs"].get<int64_t>();
     o.batch_patients = merged["batch_patients"].get<int64_t>();
     o.learning_rate = merged["learning_rate"].get<double>();
+    o.lr_schedule = merged["lr_schedule"].get<std::string>();
     o.weight_decay = merged["weight_decay"].get<double>();
     o.seed = merged["seed"].get<uint64_t>();
     o.device = merged["device"].get<std::string>();
@@ -114,6 +117,8 @@ TrainOptions TrainOptions::FromJson(const nlohmann::json& json) {
   Require(o.steps >= 0 && o.epochs >= 0, "steps and epochs must be >= 0");
   Require(o.batch_patients >= 2, "batch_patients must be >= 2 (negatives need other patients)");
   Require(o.learning_rate > 0, "learning_rate must be > 0");
+  Require(o.lr_schedule == "constant" || o.lr_schedule == "cosine",
+          "lr_schedule must be \"constant\" or \"cosine\"");
   Require(o.cpu_threads >= 1, "cpu_threads must be >= 1");
   Require(o.validation_fraction >= 0 && o.validation_fraction < 1,
           "validation_fraction must be within [0, 1)");
@@ -209,6 +214,7 @@ void Trainer::SaveCheckpoint() {
 PairBatch Trainer::ToDevice(PairBatch b) const {
   if (device_.is_cpu()) return b;
   for (EcgBatch* e : {&b.a, &b.b}) {
+    if (!e->signals_mV.defined()) continue;  // single ECGs: b is empty
     e->signals_mV = e->signals_mV.to(device_, /*non_blocking=*/true);
     e->peaks = e->peaks.to(device_);
     e->lead_present = e->lead_present.to(device_);
@@ -216,13 +222,38 @@ PairBatch Trainer::ToDevice(PairBatch b) const {
   return b;
 }
 
+PairBatch Trainer::Sample(const std::vector<size_t>& patients, std::mt19937_64& rng) {
+  const auto count = static_cast<size_t>(config_.train.batch_patients);
+  if (config_.objectives.NeedsPairs()) {
+    return ToDevice(data_.SamplePairs(patients, count, config_.model, rng));
+  }
+  PairBatch batch;
+  batch.a = data_.SampleEcgs(patients, count, config_.model, rng);
+  return ToDevice(std::move(batch));
+}
+
+int64_t Trainer::EcgsPerStep() const {
+  const int64_t patients =
+      std::min<int64_t>(config_.train.batch_patients, static_cast<int64_t>(split_.train.size()));
+  return (config_.objectives.NeedsPairs() ? 2 : 1) * patients;
+}
+
+double Trainer::LearningRate(int64_t step) const {
+  const TrainOptions& t = config_.train;
+  if (t.lr_schedule != "cosine" || total_steps_ <= 1) return t.learning_rate;
+  const double progress = static_cast<double>(step) / static_cast<double>(total_steps_ - 1);
+  return t.learning_rate * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
+}
+
 std::map<std::string, double> Trainer::TrainStep() {
   const uint64_t seed = StepSeed(config_.train.seed, step_);
   std::mt19937_64 rng(seed);
   torch::manual_seed(seed);
   model_->train();
-  PairBatch batch = ToDevice(data_.SamplePairs(
-      split_.train, static_cast<size_t>(config_.train.batch_patients), config_.model, rng));
+  for (auto& group : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(LearningRate(step_));
+  }
+  PairBatch batch = Sample(split_.train, rng);
   LossTerms terms;
   {
     AutocastScope autocast(device_.is_cuda() && config_.train.mixed_precision);
@@ -246,8 +277,7 @@ std::map<std::string, double> Trainer::Evaluate() {
     const uint64_t seed = StepSeed(config_.train.seed ^ 0x5eedULL, i);
     std::mt19937_64 rng(seed);
     torch::manual_seed(seed);
-    PairBatch batch = ToDevice(data_.SamplePairs(
-        split_.validation, static_cast<size_t>(config_.train.batch_patients), config_.model, rng));
+    PairBatch batch = Sample(split_.validation, rng);
     LossTerms terms = ComputeLosses(model_, batch, config_.objectives);
     terms.values["total"] = terms.total.item<double>();
     Accumulate(&sums, terms.values);
@@ -261,6 +291,7 @@ TrainResult Trainer::Run(const ProgressCallback& callback) {
   const auto start = Clock::now();
   auto last = start;
   int64_t last_step = step_;
+  const int64_t first_step = step_;
   std::map<std::string, double> sums;
   TrainResult result;
   spdlog::info("training on {} ({} ECGs, {} train / {} validation patients), {} steps",
@@ -278,7 +309,7 @@ TrainResult Trainer::Run(const ProgressCallback& callback) {
       p.total_steps = total_steps_;
       p.elapsed_s = elapsed;
       p.steps_per_s = (step_ - last_step) / std::max(1e-9, interval);
-      p.ecg_per_s = 2.0 * p.steps_per_s * std::min<double>(t.batch_patients, split_.train.size());
+      p.ecg_per_s = p.steps_per_s * static_cast<double>(EcgsPerStep());
       p.eta_s = (total_steps_ - step_) / std::max(1e-9, p.steps_per_s);
       p.losses = Divide(sums, static_cast<double>(step_ - last_step));
       spdlog::info("{}", FormatProgress(p));
@@ -299,9 +330,12 @@ TrainResult Trainer::Run(const ProgressCallback& callback) {
   }
   result.steps = step_;
   result.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  result.ecg_per_s = static_cast<double>((result.steps - first_step) * EcgsPerStep()) /
+                     std::max(1e-9, result.elapsed_s);
   result.validation_losses = Evaluate();
   nlohmann::json metrics = {{"steps", result.steps},
                             {"train_seconds", result.elapsed_s},
+                            {"train_ecg_per_s", result.ecg_per_s},
                             {"device", device_.str()},
                             {"train_losses", result.train_losses},
                             {"validation_losses", result.validation_losses},

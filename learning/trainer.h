@@ -3,7 +3,9 @@
 // A TrainingConfig (JSON: {"model": ModelConfig, "objectives": ObjectiveOptions, "train":
 // TrainOptions}, every key optional) fixes the run. Each step draws batch_patients distinct
 // training patients (learning/dataset.h), computes the objectives (learning/objectives.h) and
-// takes an AdamW step. Randomness (patients, windows, augmentations, masks) is re-seeded from
+// takes an AdamW step (one ECG per patient instead of a pair when no active objective needs pairs,
+// ObjectiveOptions::NeedsPairs: e.g. the lead decoder trained alone beside a zero block, where
+// the encoder is not run at all). Randomness (patients, windows, augmentations, masks) is re-seeded from
 // (seed, step) at every step, so a CPU run is deterministic and a resumed run continues exactly as
 // an uninterrupted one would. CUDA when the device says so; on CUDA, mixed precision (bf16
 // autocast) when train.mixed_precision. When the model has an identity block
@@ -39,6 +41,8 @@ struct TrainOptions {
   int64_t epochs = 0;                // > 0: steps = epochs * train patients / batch_patients
   int64_t batch_patients = 64;       // patients (pairs) per step
   double learning_rate = 1e-3;       // AdamW
+  std::string lr_schedule = "constant";  // "constant", or "cosine": from learning_rate down to 0
+                                         // at the last step (half a cosine over the steps)
   double weight_decay = 1e-4;        // AdamW
   uint64_t seed = 1;                 // everything random derives from it
   std::string device = "auto";       // auto, cpu or cuda:N (learning/device.h)
@@ -82,6 +86,7 @@ struct TrainResult {
   double elapsed_s = 0;
   std::map<std::string, double> train_losses;       // means over the last progress interval
   std::map<std::string, double> validation_losses;  // Evaluate() at the end
+  double ecg_per_s = 0;                             // ECGs read per second of training
 };
 
 class Trainer {
@@ -103,6 +108,10 @@ class Trainer {
  private:
   void SaveCheckpoint();
   PairBatch ToDevice(PairBatch batch) const;
+  // Pairs, or single ECGs (batch.b empty) when the objectives need no pairs.
+  PairBatch Sample(const std::vector<size_t>& patients, std::mt19937_64& rng);
+  int64_t EcgsPerStep() const;
+  double LearningRate(int64_t step) const;
 
   TrainingConfig config_;
   EcgDataset& data_;

@@ -117,11 +117,10 @@ class RunExecution {
                          {"losses", p.losses}});
       return !heartbeat_.StopReason();
     });
-    const double batch = static_cast<double>(config_.training.train.batch_patients);
     metrics_["train"] = {
         {"steps", result.steps},
         {"seconds", result.elapsed_s},
-        {"ecg_per_s", 2.0 * batch * result.steps / std::max(1e-9, result.elapsed_s)},
+        {"ecg_per_s", result.ecg_per_s},
         {"train_losses", result.train_losses},
         {"validation_losses", result.validation_losses}};
   }
