@@ -1,7 +1,9 @@
 // page_bench: what the clinician's page pays to fetch one ECG's signal for drawing, through a
 // real Orthanc with the plugin and a real PostgreSQL: the JSON signal (GET /ecg/ecgs/{id}/signal,
 // 60,000 numbers for 10 s) against the compact one (?format=i16, waveform/signal_i16.h: int16
-// samples, 32-byte header). Synthetic 10 s 12-lead ECGs; the two forms are fetched alternately,
+// samples, 32-byte header), and the list entries' thumbnail excerpt (?format=i16&lead=II&
+// duration_ms=2500&rate_hz=125, waveform/signal_excerpt.h) against the compact whole signal it
+// replaced. Synthetic 10 s 12-lead ECGs; the forms are fetched in turn,
 // one client with a kept-alive connection (as the browser has), after one warm-up round.
 // Reported: bytes per signal and the median and p95 of the request time (server: store read,
 // decode, encode; transfer over loopback; the client's receipt), and the ratios.
@@ -80,15 +82,18 @@ int main(int argc, char** argv) {
       if (ecg::bench::NowSeconds() > deadline) throw std::runtime_error("ECGs not ingested");
     }
   }
-  Fetched json, compact, warmup;
+  const std::string thumbnail = "?format=i16&lead=II&duration_ms=2500&rate_hz=125";
+  Fetched json, compact, thumb, warmup;
   for (const std::string& path : paths) {
     Fetch(http, path, &warmup);
     Fetch(http, path + "?format=i16", &warmup);
+    Fetch(http, path + thumbnail, &warmup);
   }
   for (size_t round = 0; round < rounds; ++round) {
     for (const std::string& path : paths) {
       if (round % 2 == 0) Fetch(http, path, &json);
       Fetch(http, path + "?format=i16", &compact);
+      Fetch(http, path + thumbnail, &thumb);
       if (round % 2 == 1) Fetch(http, path, &json);
     }
   }
@@ -102,5 +107,12 @@ int main(int argc, char** argv) {
   ecg::bench::Report("page_signal_i16_p95", Percentile(compact.ms, 0.95), "ms");
   ecg::bench::Report("page_signal_time_ratio_json_to_i16",
                      Percentile(json.ms, 0.5) / Percentile(compact.ms, 0.5), "x");
+  ecg::bench::Report("page_thumbnail_bytes", thumb.bytes, "bytes");
+  ecg::bench::Report("page_thumbnail_bytes_ratio_i16_to_thumbnail", compact.bytes / thumb.bytes,
+                     "x");
+  ecg::bench::Report("page_thumbnail_p50", Percentile(thumb.ms, 0.5), "ms");
+  ecg::bench::Report("page_thumbnail_p95", Percentile(thumb.ms, 0.95), "ms");
+  ecg::bench::Report("page_thumbnail_time_ratio_i16_to_thumbnail",
+                     Percentile(compact.ms, 0.5) / Percentile(thumb.ms, 0.5), "x");
   return 0;
 }
