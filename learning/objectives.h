@@ -60,8 +60,8 @@ struct LossTerms {
 // symmetric InfoNCE; a, b [P, D] L2-normalised, row i of a matches row i of b.
 torch::Tensor InfoNce(const torch::Tensor& a, const torch::Tensor& b, double temperature);
 
-// Zero-phase high-pass along the last axis: the FFT bins below cutoff_hz zeroed (the mean always).
-// Differentiable.
+// Zero-phase high-pass along the last axis: the FFT bins below cutoff_hz zeroed (with the mean,
+// for any cutoff_hz > 0). Differentiable.
 torch::Tensor HighPass(const torch::Tensor& x, double rate_hz, double cutoff_hz);
 
 // Computes every objective whose weight is > 0 on one batch of patient pairs (batch.b may be
