@@ -143,8 +143,9 @@ TEST_F(TrainingTest, ATriggeredRunEndsWithANewActiveModelThatSearchAnswersFrom) 
   ExpectSearchAnswersFrom(http, *run.model_id);
 }
 
-// The configuration that run.sh, the package and the image ship (the zero-block model, 1,098
-// dimensions, no gradient step) goes through the same worker, gate, embedding and activation.
+// The configuration that run.sh, the package and the image ship (the zero-block model with the
+// size block, 1,110 dimensions, and its lead decoder trained alone) goes through the same worker,
+// gate, embedding and activation.
 TEST_F(TrainingTest, TheShippedNightlyConfigurationEndsWithItsModelServingSearch) {
   auto orthanc = StartOrthanc(Section(0, SourcePath("config/model-zero-whitened.json")));
   HttpClient& http = orthanc->http();
