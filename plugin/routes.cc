@@ -1,5 +1,7 @@
 #include "plugin/routes.h"
 
+#include <algorithm>
+
 #include "plugin/ecg_json.h"
 #include "plugin/ingest/routes_reconcile.h"
 #include "plugin/measure/routes_measure.h"
@@ -71,9 +73,19 @@ std::optional<ExcerptRequest> ParseExcerpt(const RestRequest& request) {
   if (!lead_name && !request.Query("duration_ms") && !request.Query("rate_hz")) return std::nullopt;
   ExcerptRequest excerpt;
   if (lead_name) {
-    const std::optional<Lead> lead = LeadFromName(*lead_name);
-    if (!lead) throw Error::InvalidArgument("query argument lead must be a lead name such as II");
-    excerpt.leads = {*lead};
+    // One lead, or a preference list "II,I,V5": the first of them that the ECG holds.
+    size_t from = 0;
+    while (from <= lead_name->size()) {
+      const size_t comma = std::min(lead_name->find(',', from), lead_name->size());
+      const std::optional<Lead> lead = LeadFromName(lead_name->substr(from, comma - from));
+      if (!lead) {
+        throw Error::InvalidArgument(
+            "query argument lead must be a lead name such as II, or several joined by commas");
+      }
+      excerpt.leads.push_back(*lead);
+      from = comma + 1;
+    }
+    excerpt.first_held_only = excerpt.leads.size() > 1;
   }
   excerpt.duration_ms = static_cast<double>(request.QueryInt("duration_ms", 3600000, 100, 3600000));
   excerpt.rate_hz = static_cast<double>(request.QueryInt("rate_hz", 0, 50, 100000));

@@ -35,6 +35,11 @@ EcgSignal SignalExcerpt(const EcgSignal& signal, const ExcerptRequest& request) 
   EcgSignal excerpt(out_rate_hz, resampler.OutputLength(n));
   std::vector<Lead> leads = request.leads;
   if (leads.empty()) leads.assign(AllLeads().begin(), AllLeads().end());
+  if (request.first_held_only) {
+    auto held = std::find_if(leads.begin(), leads.end(),
+                             [&](Lead l) { return signal.status(l) != LeadStatus::kMissing; });
+    leads = {held == leads.end() ? leads.front() : *held};
+  }
   for (Lead lead : leads) {
     excerpt.set_status(lead, signal.status(lead));
     if (signal.status(lead) == LeadStatus::kMissing || n == 0) continue;

@@ -21,6 +21,10 @@ struct ExcerptRequest {
   std::vector<Lead> leads;  // empty: all twelve
   double duration_ms = 0;   // > 0
   double rate_hz = 0;       // 0: the signal's own rate
+  // Only the first of `leads` that the signal holds (recorded or derived), for a preview that
+  // wants one lead and has a preference order (a single-lead recording has no lead II); when the
+  // signal holds none of them, the first one asked (missing).
+  bool first_held_only = false;
 };
 
 EcgSignal SignalExcerpt(const EcgSignal& signal, const ExcerptRequest& request);

@@ -74,9 +74,10 @@ const enc = encodeURIComponent;
 export const paths = {
   ecg: (id) => `ecg/ecgs/${enc(id)}`,
   signal: (id) => `ecg/ecgs/${enc(id)}/signal?format=i16`,
-  // What a list entry's thumbnail draws (paper.js drawThumbnail): lead II, 2.5 s, 125 Hz, ~6 KB
-  // instead of the whole signal's 120 KB.
-  thumbnail: (id) => `ecg/ecgs/${enc(id)}/signal?format=i16&lead=II&duration_ms=2500&rate_hz=125`,
+  // What a list entry's thumbnail draws (paper.js drawThumbnail): 2.5 s of one lead at 125 Hz,
+  // 7.5 KB instead of the whole signal's 120 KB; lead II, or the first of I, V5, V1 that the ECG
+  // holds (a single-lead recording has no lead II).
+  thumbnail: (id) => `ecg/ecgs/${enc(id)}/signal?format=i16&lead=II,I,V5,V1&duration_ms=2500&rate_hz=125`,
   similar: (id, { scope, k = 100, before } = {}) => {
     const q = new URLSearchParams({ k: String(k) });
     if (scope) q.set('scope', scope);

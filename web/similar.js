@@ -2,7 +2,8 @@
 // same-patient) and "Other patients' look-alikes" (scope other-patients), from
 // GET /ecg/ecgs/{id}/similar, best first. Filters: which lists, and "before date" (only ECGs
 // acquired before that day). Each entry shows the similarity, the date, key measurements and a
-// thumbnail of lead II (its first 2.5 s, fetched as a small excerpt); the details of an entry (its measurements and signal) are fetched only
+// thumbnail of lead II or the first lead the ECG holds (its first 2.5 s, fetched as a small
+// excerpt); the details of an entry (its measurements and signal) are fetched only
 // while it is on the visible page, so a list of 1,000 stays light. A click compares.
 import { api, FIRST_LIST_K } from './api.js';
 import { drawThumbnail } from './paper.js';
@@ -36,7 +37,11 @@ function entry(queryId, item) {
   // would otherwise compete with them for the server, the page's thread and the first frame).
   detailsGate.then(() => {
     api.ecg(id).then((ecg) => { measures.textContent = keyMeasurements(ecg); }).catch(() => { measures.textContent = ''; });
-    api.thumbnail(id).then((s) => drawThumbnail(canvas, s)).catch(() => canvas.classList.add('failed'));
+    api.thumbnail(id).then((s) => {
+      const lead = (s.leads.find((l) => l.status !== 'missing') || s.leads[1]).name;
+      canvas.setAttribute('aria-label', `lead ${lead} preview`);
+      drawThumbnail(canvas, s, lead);
+    }).catch(() => canvas.classList.add('failed'));
   });
   return el('li', {}, link);
 }

@@ -113,7 +113,13 @@ TEST_F(ClinicianPageTest, TheCompactSignalCarriesTheSameMicrovoltsAsTheJsonSigna
   }
   EXPECT_GT(peak_excerpt, 0.7f * peak_full);
   EXPECT_LT(peak_excerpt, 1.2f * peak_full);
-  for (const char* bad : {"lead=X", "duration_ms=0", "rate_hz=10", "duration_ms=abc"}) {
+  // A preference list keeps the first lead the ECG holds (all twelve here: V3, not II).
+  const EcgSignal v3 =
+      DecodeSignalI16(http.Get(path + "?format=i16&lead=V3,II&duration_ms=1000").body);
+  EXPECT_NE(v3.status(Lead::kV3), LeadStatus::kMissing);
+  EXPECT_EQ(v3.status(Lead::kII), LeadStatus::kMissing);
+  for (const char* bad :
+       {"lead=X", "lead=II,", "lead=II,,I", "duration_ms=0", "rate_hz=10", "duration_ms=abc"}) {
     const HttpResponse answer = http.Get(path + "?format=i16&" + bad);
     EXPECT_EQ(answer.status, 400) << bad;
     EXPECT_NE(answer.body.find("query argument"), std::string::npos) << bad << ": " << answer.body;

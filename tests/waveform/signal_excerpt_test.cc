@@ -66,6 +66,30 @@ TEST(SignalExcerpt, IsNeverLongerThanTheSignalNorUpsampledAndKeepsAMissingLeadMi
   EXPECT_EQ(v3.status(Lead::kV3), LeadStatus::kMissing);
 }
 
+TEST(SignalExcerpt, APreferenceListKeepsOnlyTheFirstLeadTheSignalHolds) {
+  EcgSignal signal = OneSyntheticEcg(/*seed=*/6);
+  ExcerptRequest request{{Lead::kII, Lead::kI, Lead::kV5}, 2500.0, 125.0, true};
+  EcgSignal excerpt = SignalExcerpt(signal, request);
+  EXPECT_NE(excerpt.status(Lead::kII), LeadStatus::kMissing);
+  EXPECT_EQ(excerpt.status(Lead::kI), LeadStatus::kMissing);
+  EXPECT_EQ(excerpt.status(Lead::kV5), LeadStatus::kMissing);
+  // Without II and I (a recording of the chest leads only), V5 is the one kept.
+  signal.set_status(Lead::kII, LeadStatus::kMissing);
+  signal.set_status(Lead::kI, LeadStatus::kMissing);
+  excerpt = SignalExcerpt(signal, request);
+  EXPECT_EQ(excerpt.status(Lead::kII), LeadStatus::kMissing);
+  EXPECT_EQ(excerpt.status(Lead::kV5), signal.status(Lead::kV5));
+  double moved_uV = 0;
+  for (size_t i = 0; i < excerpt.samples_per_lead(); ++i) {
+    moved_uV = std::max(moved_uV, std::abs(static_cast<double>(excerpt.lead_uV(Lead::kV5)[i])));
+  }
+  EXPECT_GT(moved_uV, 100.0);
+  // None held: the first asked, missing, and nothing else.
+  signal.set_status(Lead::kV5, LeadStatus::kMissing);
+  excerpt = SignalExcerpt(signal, request);
+  for (Lead lead : AllLeads()) EXPECT_EQ(excerpt.status(lead), LeadStatus::kMissing);
+}
+
 TEST(SignalExcerpt, RefusesADurationOrRateThatIsNotAPositiveNumber) {
   const EcgSignal signal = OneSyntheticEcg(/*seed=*/5);
   const double nan = std::numeric_limits<double>::quiet_NaN();
