@@ -249,8 +249,10 @@ export class Paper {
   }
 }
 
-// A small preview of lead II (thumbnails in lists): 2.5 s, fixed 4 mm/mV-like gain, no grid
-// scale promise. canvas is sized from its CSS size.
+// A small preview of one lead (thumbnails in lists): `lead` when the signal holds it, else the
+// first lead it holds (a single-lead or chest-only recording has no lead II); 2.5 s, fixed
+// 4 mm/mV-like gain, no grid scale promise. canvas is sized from its CSS size. Returns the name
+// of the lead drawn.
 export function drawThumbnail(canvas, signal, lead = 'II', seconds = 2.5) {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth || 160, h = canvas.clientHeight || 48;
@@ -258,7 +260,8 @@ export function drawThumbnail(canvas, signal, lead = 'II', seconds = 2.5) {
   const ctx = canvas.getContext('2d');
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = COLOURS.paper; ctx.fillRect(0, 0, w, h);
-  const l = signal.leads.find((x) => x.name === lead) || signal.leads[1];
+  const held = (x) => x.status !== 'missing';
+  const l = signal.leads.find((x) => x.name === lead && held(x)) || signal.leads.find(held) || signal.leads[1];
   const n = Math.min(l.samples.length, Math.round(seconds * signal.rate_hz));
   const uVperPx = 2500 / h;  // 2.5 mV over the height
   ctx.beginPath(); ctx.strokeStyle = COLOURS.trace; ctx.lineWidth = 1;
@@ -268,4 +271,5 @@ export function drawThumbnail(canvas, signal, lead = 'II', seconds = 2.5) {
   }
   ctx.stroke();
   canvas.dataset.drawn = '1';
+  return l.name;
 }

@@ -37,11 +37,7 @@ function entry(queryId, item) {
   // would otherwise compete with them for the server, the page's thread and the first frame).
   detailsGate.then(() => {
     api.ecg(id).then((ecg) => { measures.textContent = keyMeasurements(ecg); }).catch(() => { measures.textContent = ''; });
-    api.thumbnail(id).then((s) => {
-      const lead = (s.leads.find((l) => l.status !== 'missing') || s.leads[1]).name;
-      canvas.setAttribute('aria-label', `lead ${lead} preview`);
-      drawThumbnail(canvas, s, lead);
-    }).catch(() => canvas.classList.add('failed'));
+    api.thumbnail(id).then((s) => canvas.setAttribute('aria-label', `lead ${drawThumbnail(canvas, s)} preview`)).catch(() => canvas.classList.add('failed'));
   });
   return el('li', {}, link);
 }
