@@ -80,7 +80,7 @@ EcgEncoderImpl::EcgEncoderImpl(const ModelConfig& config) : config_(config) {
   if (config.zero_block_dim > 0) {
     zero_block_ = register_module(
         "zero_block", ZeroBlock(config.zero_block_dim, config.zero_block_model_zero_share,
-                                config.zero_block_size_share));
+                                config.zero_block_size_share, config.zero_block_wave_share));
   }
 }
 

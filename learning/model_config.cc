@@ -11,6 +11,7 @@ namespace {
 // Model zero's dimension (learning/model_zero.h kModelZeroDimension, which includes this header).
 constexpr int64_t kZeroFeatures = 842;
 constexpr int64_t kZeroSizeFeatures = 12;  // learning/zero_block.h kZeroSizeFeatures
+constexpr int64_t kZeroWaveFeatures = 65;  // learning/zero_block.h kZeroWaveFeatures
 
 void Require(bool ok, const std::string& what) {
   if (!ok) throw Error::InvalidArgument("model config: " + what);
@@ -40,7 +41,8 @@ int64_t ModelConfig::window_samples_model() const {
 int64_t ModelConfig::zero_block_output_dim() const {
   if (zero_block_dim == 0) return 0;
   return zero_block_dim + (zero_block_model_zero_share > 0.0 ? kZeroFeatures : 0) +
-         (zero_block_size_share > 0.0 ? kZeroSizeFeatures : 0);
+         (zero_block_size_share > 0.0 ? kZeroSizeFeatures : 0) +
+         (zero_block_wave_share > 0.0 ? kZeroWaveFeatures : 0);
 }
 
 void ModelConfig::Validate() const {
@@ -78,11 +80,13 @@ void ModelConfig::Validate() const {
   Require(zero_block_dim == 0 || (input_rate_hz == 100 && beat_block_dim == 0),
           "zero_block_dim needs input_rate_hz 100 and beat_block_dim 0");
   for (double share : {zero_block_weight, zero_block_shrinkage, zero_block_patient_weight,
-                       zero_block_model_zero_share, zero_block_size_share}) {
+                       zero_block_model_zero_share, zero_block_size_share, zero_block_wave_share}) {
     Require(share >= 0.0 && share <= 1.0,
-            "zero_block_weight, _shrinkage, _patient_weight, _model_zero_share and _size_share "
-            "must be within [0, 1]");
+            "zero_block_weight, _shrinkage, _patient_weight, _model_zero_share, _size_share and "
+            "_wave_share must be within [0, 1]");
   }
+  Require(zero_block_size_share + zero_block_wave_share < 1.0,
+          "zero_block_size_share + zero_block_wave_share must be below 1");
 }
 
 ModelConfig ModelConfig::Tiny() {
@@ -123,7 +127,8 @@ nlohmann::json ModelConfig::ToJson() const {
           {"zero_block_shrinkage", zero_block_shrinkage},
           {"zero_block_patient_weight", zero_block_patient_weight},
           {"zero_block_model_zero_share", zero_block_model_zero_share},
-          {"zero_block_size_share", zero_block_size_share}};
+          {"zero_block_size_share", zero_block_size_share},
+          {"zero_block_wave_share", zero_block_wave_share}};
 }
 
 ModelConfig ModelConfig::FromJson(const nlohmann::json& json) {
@@ -171,6 +176,8 @@ ModelConfig ModelConfig::FromJson(const nlohmann::json& json) {
         c.zero_block_model_zero_share = value.get<double>();
       else if (key == "zero_block_size_share")
         c.zero_block_size_share = value.get<double>();
+      else if (key == "zero_block_wave_share")
+        c.zero_block_wave_share = value.get<double>();
       else
         Require(false, "unknown key '" + key + "'");
     }

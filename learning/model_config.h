@@ -52,12 +52,16 @@ struct ModelConfig {
   // block after them (kZeroSizeFeatures dimensions, learning/zero_block.h): each lead's median-beat
   // amplitude, which model zero's per-lead normalisation leaves out, with that share of the
   // block's squared norm (the other parts keep theirs, scaled by 1 - the share).
+  // zero_block_wave_share > 0 adds the wave block last (kZeroWaveFeatures dimensions: each lead's
+  // R and S extremes, net QRS, ST level and T wave in mV, the frontal QRS and T axes, a QRS width)
+  // with that share; size and wave shares together stay below 1.
   int64_t zero_block_dim = 0;
   double zero_block_weight = 0.5;
   double zero_block_shrinkage = 0.1;
   double zero_block_patient_weight = 0.5;
   double zero_block_model_zero_share = 0.0;
   double zero_block_size_share = 0.0;
+  double zero_block_wave_share = 0.0;
 
   // Derived sizes.
   int64_t decimation() const { return kModelSourceRate_hz / input_rate_hz; }

@@ -8,6 +8,7 @@
 #include "learning/encoder.h"
 #include "learning/model_zero.h"
 #include "waveform/error.h"
+#include "waveform/lead.h"
 
 namespace ecg::learning {
 namespace {
@@ -21,6 +22,53 @@ constexpr size_t kFitBatchEcgs = 64;
 constexpr double kTypicalLogPeakToPeak = 0.0;
 constexpr double kLogPeakToPeakScale = 3.0 * 0.6;
 constexpr double kFlatLead_mV = 0.03;
+// Wave block: amplitudes as asinh(x / kWaveScale_mV) / 3 (linear below 0.1 mV, logarithmic
+// above: 1 mV gives 1.0); an axis needs a net area of kAxisMinimum_mV.
+constexpr double kWaveScale_mV = 0.1;
+constexpr double kAxisMinimum_mV = 0.02;
+constexpr double kWidthThreshold = 0.15;  // of the spatial slope's peak
+constexpr double kTypicalQrs_ms = 100.0;
+constexpr double kQrsScale_ms = 50.0;
+
+// Index of a time relative to R in a 100 Hz median beat (learning/beats.h).
+int64_t BeatIndex(double ms_from_r) {
+  return std::llround((kBeatBefore_ms + ms_from_r) * kModelZeroRate_hz / 1000.0);
+}
+
+// beats [B, L, S] from from_ms to to_ms after R, both included.
+torch::Tensor Span(const torch::Tensor& beats, double from_ms, double to_ms) {
+  const int64_t first = BeatIndex(from_ms);
+  return beats.narrow(-1, first, BeatIndex(to_ms) - first + 1);
+}
+
+torch::Tensor Compress(const torch::Tensor& mV) {
+  return torch::asinh(mV / kWaveScale_mV) / 3.0;
+}
+
+// Net areas [B, 12] (mV, mean over a span) -> [B, 2]: (cos, sin) of the frontal axis.
+torch::Tensor FrontalAxis(const torch::Tensor& area_mV) {
+  auto x = area_mV.select(1, static_cast<int64_t>(Lead::kI));
+  auto y = area_mV.select(1, static_cast<int64_t>(Lead::kAVF)) * (2.0 / std::sqrt(3.0));
+  auto length = torch::sqrt(x * x + y * y);
+  auto unit = torch::stack({x, y}, 1) / length.clamp_min(1e-6).unsqueeze(1);
+  return torch::where((length >= kAxisMinimum_mV).unsqueeze(1), unit, torch::zeros_like(unit));
+}
+
+// [B, 12, S] -> [B, 1]: QRS width where the spatial slope (sum of the leads' |steps|) stays above
+// kWidthThreshold of its peak, scaled; 0 for a flat beat.
+torch::Tensor QrsWidth(const torch::Tensor& beats_mV) {
+  const int64_t s = beats_mV.size(2);
+  auto slope = (beats_mV.narrow(2, 1, s - 1) - beats_mV.narrow(2, 0, s - 1)).abs().sum(1);
+  auto window = Span(slope, -120.0, 160.0);  // step i spans samples i and i + 1
+  auto peak = std::get<0>(Span(slope, -60.0, 80.0).max(1, true));
+  auto above = window > kWidthThreshold * peak;
+  auto index = torch::arange(window.size(1), window.options()).unsqueeze(0).expand_as(window);
+  auto first = std::get<0>(torch::where(above, index, torch::full_like(index, 1e9)).min(1));
+  auto last = std::get<0>(torch::where(above, index, torch::full_like(index, -1.0)).max(1));
+  auto width_ms = (last - first + 1.0) * (1000.0 / kModelZeroRate_hz);
+  auto scaled = ((width_ms - kTypicalQrs_ms) / kQrsScale_ms).clamp(-2.0, 2.0);
+  return torch::where(peak.squeeze(1) > 0.01, scaled, torch::zeros_like(scaled)).unsqueeze(1);
+}
 
 // The median beats of a model-rate batch at 100 Hz from all beats or from one parity of R peaks.
 torch::Tensor ZeroBeats(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz,
@@ -77,9 +125,11 @@ void ZeroBlockStatistics::Add(const torch::Tensor& features, const torch::Tensor
 
 static_assert(kModelZeroDimension == 842, "learning/model_config.cc kZeroFeatures must follow");
 static_assert(kZeroSizeFeatures == 12, "learning/model_config.cc kZeroSizeFeatures must follow");
+static_assert(kZeroWaveFeatures == 65, "learning/model_config.cc kZeroWaveFeatures must follow");
 
-ZeroBlockImpl::ZeroBlockImpl(int64_t dim, double model_zero_share, double size_share)
-    : model_zero_share_(model_zero_share), size_share_(size_share) {
+ZeroBlockImpl::ZeroBlockImpl(int64_t dim, double model_zero_share, double size_share,
+                             double wave_share)
+    : model_zero_share_(model_zero_share), size_share_(size_share), wave_share_(wave_share) {
   mean_ = register_buffer("mean", torch::zeros({kModelZeroDimension}));
   basis_ = register_buffer("basis", torch::eye(kModelZeroDimension, dim));
 }
@@ -95,13 +145,13 @@ torch::Tensor ZeroBlockImpl::forward(const torch::Tensor& signals_100hz_mV,
                    : torch::cat({std::sqrt(model_zero_share_) * features,
                                  std::sqrt(1.0 - model_zero_share_) * whitened},
                                 1);
-  if (size_share_ <= 0.0) return block;
-  // The size block keeps its length (a typical amplitude is short, an extreme one long), so the
-  // whole is normalised once more.
-  return F::normalize(
-      torch::cat(
-          {std::sqrt(1.0 - size_share_) * block, std::sqrt(size_share_) * SizeFeatures(beats)}, 1),
-      F::NormalizeFuncOptions().dim(1));
+  if (size_share_ <= 0.0 && wave_share_ <= 0.0) return block;
+  // The size and wave blocks keep their length (a typical amplitude is short, an extreme one
+  // long), so the whole is normalised once more.
+  std::vector<torch::Tensor> parts = {std::sqrt(1.0 - size_share_ - wave_share_) * block};
+  if (size_share_ > 0.0) parts.push_back(std::sqrt(size_share_) * SizeFeatures(beats));
+  if (wave_share_ > 0.0) parts.push_back(std::sqrt(wave_share_) * WaveFeatures(beats));
+  return F::normalize(torch::cat(parts, 1), F::NormalizeFuncOptions().dim(1));
 }
 
 torch::Tensor ZeroBlockImpl::Whiten(const torch::Tensor& features) const {
@@ -159,6 +209,22 @@ torch::Tensor SizeFeatures(const torch::Tensor& beats_mV) {
       ((peak_to_peak.clamp_min(kFlatLead_mV).log() - kTypicalLogPeakToPeak) / kLogPeakToPeakScale)
           .clamp(-1.0, 1.0);
   return torch::where(peak_to_peak < kFlatLead_mV, torch::zeros_like(size), size);
+}
+
+torch::Tensor WaveFeatures(const torch::Tensor& beats_mV) {
+  torch::NoGradGuard no_grad;
+  auto beats = beats_mV.to(torch::kFloat);
+  auto qrs = Span(beats, -60.0, 80.0);
+  auto t_wave = Span(beats, 160.0, 420.0);
+  auto t_peak = t_wave.gather(2, t_wave.abs().argmax(2, true)).squeeze(2);
+  auto qrs_area = qrs.mean(2);
+  auto per_lead = torch::stack({std::get<0>(qrs.max(2)), std::get<0>(qrs.min(2)), qrs_area,
+                                Span(beats, 80.0, 120.0).mean(2), t_peak},
+                               2);  // [B, 12, 5]
+  auto features = torch::cat({Compress(per_lead).flatten(1), FrontalAxis(qrs_area),
+                              FrontalAxis(t_wave.mean(2)), QrsWidth(beats)},
+                             1);
+  return features / std::sqrt(kZeroWaveFeatures / 4.0);
 }
 
 void FitZeroBlock(EcgModelImpl& model, EcgDataset& data, const std::vector<size_t>& patients,

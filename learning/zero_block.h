@@ -15,7 +15,11 @@
 // the size block: model zero normalises each lead's median beat to shape alone, so the block can
 // add each lead's amplitude (kZeroSizeFeatures values: log of the median beat's peak-to-peak in mV,
 // centred and scaled by fixed population figures, 0 for a flat or missing lead), which carries the
-// voltage a cardiologist reads for hypertrophy, low voltage or lost R waves.
+// voltage a cardiologist reads for hypertrophy, low voltage or lost R waves; and optionally the
+// wave block (kZeroWaveFeatures values: each lead's R and S/Q extremes, net QRS area, ST level
+// and T wave in mV on a compressed scale, the frontal QRS and T axes, a QRS width), the few
+// numbers a reader of the ECG looks at, which a linear read-out with few labels finds more easily
+// than in 840 beat samples.
 //
 // Buffers (checkpoint keys, do not rename): "mean" [842], "basis" [842, dim]. Before Fit they
 // are the identity-like map (mean 0, the first dim unit axes). The block reads the model-rate
@@ -36,6 +40,7 @@ namespace ecg::learning {
 class EcgModelImpl;
 
 constexpr int64_t kZeroSizeFeatures = 12;
+constexpr int64_t kZeroWaveFeatures = 12 * 5 + 4 + 1;
 
 // Running sums for Fit, so that the fit holds 3 matrices of 842 x 842 whatever the archive's size.
 class ZeroBlockStatistics {
@@ -59,8 +64,10 @@ class ZeroBlockImpl : public torch::nn::Module {
  public:
   // model_zero_share > 0: model zero's own features come first, with that share of the squared
   // norm, and the whitened ones after them (ModelConfig::zero_block_model_zero_share); size_share
-  // > 0: the size block last, with that share (ModelConfig::zero_block_size_share).
-  ZeroBlockImpl(int64_t dim, double model_zero_share, double size_share = 0.0);
+  // > 0: the size block next, with that share (ModelConfig::zero_block_size_share); wave_share > 0:
+  // the wave block last, with that share (ModelConfig::zero_block_wave_share).
+  ZeroBlockImpl(int64_t dim, double model_zero_share, double size_share = 0.0,
+                double wave_share = 0.0);
   // signals [B, 12, T] and peaks [B, K] at 100 Hz -> [B, output dim], L2-normalised rows.
   torch::Tensor forward(const torch::Tensor& signals_100hz_mV, const torch::Tensor& peaks_100hz);
   // model zero features [B, 842] -> the whitened part alone, [B, dim], L2-normalised rows.
@@ -70,7 +77,7 @@ class ZeroBlockImpl : public torch::nn::Module {
   void CopyFrom(const ZeroBlockImpl& other);
 
  private:
-  double model_zero_share_, size_share_;
+  double model_zero_share_, size_share_, wave_share_;
   torch::Tensor mean_, basis_;
 };
 TORCH_MODULE(ZeroBlock);
@@ -83,6 +90,17 @@ torch::Tensor ZeroFeatures(const torch::Tensor& signals_100hz_mV, const torch::T
 // Each lead's amplitude from median beats [B, 12, S] in mV -> [B, kZeroSizeFeatures], values in
 // [-1, 1] (log peak-to-peak over fixed population figures, clamped; 0 for a flat lead).
 torch::Tensor SizeFeatures(const torch::Tensor& beats_mV);
+
+// The wave block from median beats [B, 12, 70] in mV at 100 Hz (learning/beats.h: R at 250 ms,
+// PR level 0) -> [B, kZeroWaveFeatures]: for each lead (lead-major) the largest and the smallest
+// value from 60 ms before to 80 ms after R, their mean (the net QRS area over 140 ms), the ST
+// level (mean of 80 to 120 ms after R) and the T wave (the value of largest magnitude from 160 to
+// 420 ms after R), each as asinh(x / 0.1 mV) / 3; then the frontal QRS and T axes as (cos, sin)
+// of the hexaxial angle from leads I and aVF (net areas; 0, 0 below 20 uV), and the QRS width
+// where the spatial slope stays above 15% of its peak, as (width - 100 ms) / 50 ms clamped to
+// [-2, 2]. All divided by sqrt(kZeroWaveFeatures / 4) so that a typical block has a length near 1.
+// A flat or missing lead gives zeros. Fixed figures, no fitted statistics.
+torch::Tensor WaveFeatures(const torch::Tensor& beats_mV);
 
 // Fits the model's zero block (when config.zero_block_dim > 0) on the centred windows of up to
 // max_ecgs ECGs of the given patients (each patient's ECGs in order, patients in the given order).

@@ -133,6 +133,87 @@ TEST(ZeroBlock, TheSizeBlockSetsApartTwoECGsOfOneShapeAndDifferentVoltage) {
   EXPECT_LT(with_size, without - 0.05) << with_size << " vs " << without;
 }
 
+// Median beats [1, 12, 70] at 100 Hz (R at index 25, PR level 0) with the same narrow QRS in
+// every lead: 0.3, 1, 0.3 mV at 240, 250, 260 ms.
+torch::Tensor NarrowBeat() {
+  auto beat = torch::zeros({1, 12, 70});
+  for (int64_t lead = 0; lead < 12; ++lead) {
+    beat[0][lead][24] = 0.3;
+    beat[0][lead][25] = 1.0;
+    beat[0][lead][26] = 0.3;
+  }
+  return beat;
+}
+
+double WaveValue(const torch::Tensor& wave, int64_t index) {
+  return wave[0][index].item<double>() * std::sqrt(kZeroWaveFeatures / 4.0);
+}
+
+TEST(ZeroBlock, WaveFeaturesReadTheSTLevelTheTWaveAndTheFrontalAxesInMillivolts) {
+  auto plain = NarrowBeat();
+  auto sick = NarrowBeat();
+  sick[0][7].narrow(0, 33, 8).fill_(0.2);  // V2: ST elevated by 0.2 mV from 80 to 150 ms
+  for (int64_t i = 0; i <= 10; ++i) sick[0][0][45 + i] = -0.3 * (1.0 - std::abs(i - 5) / 5.0);
+  auto a = WaveFeatures(plain), b = WaveFeatures(sick);
+  ASSERT_EQ(b.sizes(), (std::vector<int64_t>{1, kZeroWaveFeatures}));
+  const int64_t st = 3, t = 4;  // per lead: R, S, net QRS, ST, T
+  EXPECT_NEAR(WaveValue(b, 7 * 5 + st), std::asinh(2.0) / 3.0, 1e-5);  // 0.2 mV on the asinh scale
+  EXPECT_NEAR(WaveValue(a, 7 * 5 + st), 0.0, 1e-6);
+  EXPECT_NEAR(WaveValue(b, 0 * 5 + t), std::asinh(-3.0) / 3.0, 1e-5);  // lead I's T inverted
+  EXPECT_NEAR(WaveValue(b, 1 * 5 + t), 0.0, 1e-6);
+  EXPECT_NEAR(WaveValue(a, 0), std::asinh(10.0) / 3.0, 1e-5);  // R of 1 mV
+  // QRS axis: net areas equal in I and aVF, so atan2(2 / sqrt(3), 1), about 49 degrees.
+  const double qrs_axis = std::atan2(2.0 / std::sqrt(3.0), 1.0);
+  EXPECT_NEAR(WaveValue(a, 60), std::cos(qrs_axis), 1e-5);
+  EXPECT_NEAR(WaveValue(a, 61), std::sin(qrs_axis), 1e-5);
+  // T axis: no T wave at all is no axis; a negative T in I alone points to 180 degrees.
+  EXPECT_EQ(WaveValue(a, 62), 0.0);
+  EXPECT_EQ(WaveValue(a, 63), 0.0);
+  EXPECT_NEAR(WaveValue(b, 62), -1.0, 1e-5);
+  EXPECT_NEAR(WaveValue(b, 63), 0.0, 1e-5);
+}
+
+TEST(ZeroBlock, TheWaveBlocksQrsWidthGrowsWithAWideComplexAndAFlatBeatGivesZeros) {
+  auto wide = torch::zeros({1, 12, 70});
+  for (int64_t lead = 0; lead < 12; ++lead) {
+    for (int64_t i = 19; i <= 31; ++i) wide[0][lead][i] = 1.0 - std::abs(i - 25) / 6.0;
+  }
+  const double narrow_width = WaveValue(WaveFeatures(NarrowBeat()), 64);
+  const double wide_width = WaveValue(WaveFeatures(wide), 64);
+  EXPECT_NEAR(narrow_width, (40.0 - 100.0) / 50.0, 1e-5);  // 4 steps of 10 ms above 15% of peak
+  EXPECT_NEAR(wide_width, (120.0 - 100.0) / 50.0, 1e-5);   // 12 steps
+  auto flat = WaveFeatures(torch::zeros({1, 12, 70}));
+  EXPECT_EQ(flat.abs().max().item<double>(), 0.0);
+}
+
+TEST(ZeroBlock, TheWaveBlockSitsLastWithItsShareAndTheSharesStayBelowOne) {
+  ModelConfig config = ZeroBlockConfig(16, 0.8);
+  config.zero_block_size_share = 0.1;
+  config.zero_block_wave_share = 0.3;
+  config.embedding_dim = config.zero_block_output_dim();
+  ASSERT_EQ(config.embedding_dim, 842 + 16 + kZeroSizeFeatures + kZeroWaveFeatures);
+  EXPECT_EQ(ModelConfig::FromJson(config.ToJson()).zero_block_wave_share, 0.3);
+  ModelConfig too_much = config;
+  too_much.zero_block_wave_share = 0.9;
+  EXPECT_THROW(ModelConfig::FromJson(too_much.ToJson()), Error);
+  EcgModel model(config);
+  model->eval();
+  SynthOptions options;
+  options.patients = 1;
+  options.ecgs_per_patient = 1;
+  options.seed = 9;
+  const std::vector<SyntheticEcg> cohort = SynthesiseCohort(options);
+  EcgBatch batch = StackBatch(
+      {PrepareEcg(cohort[0].signal, cohort[0].signal.samples_per_lead(), config)}, config);
+  ModelInput input = model->Prepare(batch.signals_mV, batch.peaks);
+  auto embedding = model->Embed(input);
+  EXPECT_NEAR(embedding.norm().item<double>(), 1.0, 1e-5);
+  // The last kZeroWaveFeatures values are the wave block: nonzero for a real beat, in proportion
+  // to sqrt(0.3) against the size block's sqrt(0.1).
+  auto wave = embedding.narrow(1, config.embedding_dim - kZeroWaveFeatures, kZeroWaveFeatures);
+  EXPECT_GT(wave.norm().item<double>(), 0.05);
+}
+
 class ZeroBlockModel : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

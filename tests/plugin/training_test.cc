@@ -144,7 +144,7 @@ TEST_F(TrainingTest, ATriggeredRunEndsWithANewActiveModelThatSearchAnswersFrom) 
 }
 
 // The configuration that run.sh, the package and the image ship (the zero-block model with the
-// size block, 1,110 dimensions, and its lead decoder trained alone) goes through the same worker,
+// size and wave blocks, 1,175 dimensions, and its lead decoder trained alone) goes through the same worker,
 // gate, embedding and activation.
 TEST_F(TrainingTest, TheShippedNightlyConfigurationEndsWithItsModelServingSearch) {
   auto orthanc = StartOrthanc(Section(0, SourcePath("config/model-zero-whitened.json")));
