@@ -298,6 +298,12 @@ void Setup(CLI::App& app) {
                   "developer: per-lead QRS slope moving average (ms, 0: none)");
   cmd->add_option("--qrs-agree-ms", d.qrs_agree_ms,
                   "developer: per-lead QRS, extreme lead within this of the median");
+  cmd->add_flag("--qrs-lead-onset-only", d.qrs_lead_onset_only,
+                "developer: the per-lead QRS rules set the onset alone (offset: the sum's)");
+  cmd->add_option("--qrs-lead-onset-threshold", d.qrs_lead_onset_threshold,
+                  "developer: per-lead QRS onset slope share (0: --qrs-threshold)");
+  cmd->add_flag("--qrs-lead-onset-quiet-pr", d.qrs_lead_onset_quiet_pr,
+                "developer: per-lead QRS onset only from leads whose PR segment is quiet");
   cmd->add_option("--p-lead-rank", d.p_lead_rank, "developer: 0 sum, k: k-th extreme lead P");
   cmd->add_flag("--qrs-wavelet", d.qrs_wavelet,
                 "developer: QRS lead by lead on the wavelet transform (Martinez et al. 2004)");

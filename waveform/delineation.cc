@@ -482,15 +482,22 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
   const double f = options.qrs_threshold_fraction;
   const double k = options.qrs_noise_sd;
+  // The noise floor applies to the normalised sum too, except in the onset-only variant, which
+  // leaves the sum's boundaries as they are.
+  const double k_sum = options.qrs_lead_onset_only ? 0.0 : k;
   std::optional<Index> onset =
       QrsBoundary(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1, floor_before, f,
-                  0, floor_before + k * noise_before, hold);
+                  0, floor_before + k_sum * noise_before, hold);
   std::optional<Index> offset =
       QrsBoundary(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1, floor_after,
-                  f, 0, floor_after + k * noise_after, hold);
+                  f, 0, floor_after + k_sum * noise_after, hold);
   if (!onset || !offset) return std::nullopt;
   Index qrs_on = *onset, qrs_off = *offset;
+  const bool onset_only = options.qrs_lead_onset_only;
+  std::optional<Index> lead_onset;  // the onset-only variant's, applied after the knee
   if (!options.qrs_wavelet && (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0)) {
+    const double f_on =
+        onset_only && options.qrs_lead_onset_threshold > 0 ? options.qrs_lead_onset_threshold : f;
     const double f_off =
         options.qrs_offset_threshold_fraction > 0 ? options.qrs_offset_threshold_fraction : f;
     std::vector<std::vector<double>> lead_slopes;
@@ -510,8 +517,16 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
           QuietestLevelAndSd(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
       const auto [after, after_sd] =
           QuietestLevelAndSd(v, r + Samples(40, rate), r + Samples(250, rate), quiet);
-      if (const auto on = QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, before,
-                                      f, options.qrs_wave_share, before + k * before_sd, hold))
+      // The onset-only variant's guard: a lead whose slope in the PR segment just before the
+      // sum's onset (30..10 ms before it) is not below its own threshold (a sloping PR segment,
+      // a P wave's end) would walk into the P wave; it does not vote on the onset.
+      const bool sloping_pr = onset_only && options.qrs_lead_onset_quiet_pr &&
+                              MeanOver(v, *onset - Samples(30, rate), *onset - Samples(10, rate)) >=
+                                  std::max(before + f_on * (v[p] - before), before + k * before_sd);
+      if (const auto on =
+              sloping_pr ? std::optional<Index>()
+                         : QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, before,
+                                       f_on, options.qrs_wave_share, before + k * before_sd, hold))
         ons.push_back(*on);
       if (const auto off =
               QrsBoundary(v, p, std::min<Index>(n - 1, r + Samples(250, rate)), +1, after, f_off,
@@ -520,10 +535,15 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
     }
     const Index agree = Samples(options.qrs_agree_ms, rate);
     if (!ons.empty()) {
-      qrs_on = options.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
-                                        : RankedBoundary(ons, options.qrs_lead_rank, false);
+      const Index on = options.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
+                                                : RankedBoundary(ons, options.qrs_lead_rank, false);
+      if (onset_only) {
+        lead_onset = on;
+      } else {
+        qrs_on = on;
+      }
     }
-    if (!offs.empty()) {
+    if (!offs.empty() && !onset_only) {
       qrs_off = options.qrs_agree_ms > 0 ? AgreeingExtreme(offs, agree, true)
                                          : RankedBoundary(offs, options.qrs_lead_rank, true);
     }
@@ -587,6 +607,10 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
         qrs_off = QrsBacktrack(levels, after, qrs_off, +1, peak_lo, peak_hi, rate, options);
     }
   }
+  // The P search ends before the onset found without the lead-by-lead onset (version 3's), so
+  // that the P wave does not move with it.
+  const Index p_anchor = qrs_on;
+  if (lead_onset) qrs_on = std::min(qrs_on, *lead_onset);
   onset = qrs_on;
   offset = qrs_off;
 
@@ -643,8 +667,8 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   // P wave: between the previous beat's T end and QRS onset, each lead detrended by the line
   // through its levels at the window's ends; found on the spatial magnitude, delimited on the
   // normalised |deviation|.
-  const Index p_hi = *onset - Samples(10, rate);
-  Index p_lo = std::max<Index>(0, *onset - Samples(400, rate));
+  const Index p_hi = p_anchor - Samples(10, rate);
+  Index p_lo = std::max<Index>(0, p_anchor - Samples(400, rate));
   if (b.t_offset) {
     p_lo = std::max<Index>(p_lo, static_cast<Index>(*b.t_offset) - rr + Samples(20, rate));
   } else {

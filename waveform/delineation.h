@@ -86,6 +86,17 @@ struct DelineationOptions {
   // - > 0: the global onset is the earliest of the leads' onsets that lie within this many ms of
   //   their median (latest offset likewise), instead of the k-th ranked.
   double qrs_agree_ms = 0;
+  // Onset lead by lead (developer variant, docs/measurements.md "fifth pass"): with
+  // `qrs_lead_onset_only` the per-lead rules above (`qrs_agree_ms` or `qrs_lead_rank`,
+  // `qrs_noise_sd`, `qrs_lead_smooth_ms`) set the QRS onset alone, each lead's threshold being
+  // `qrs_lead_onset_threshold` of its own slope peak above its floor (0: qrs_threshold_fraction);
+  // the offset stays the normalised sum's (and its knee); the onset is never later than the
+  // normalised sum's after its knee, and the PQ level and the T search stay on the sum's.
+  bool qrs_lead_onset_only = false;
+  double qrs_lead_onset_threshold = 0;
+  // ... and only leads whose mean slope 30..10 ms before the sum's onset is below their own
+  // threshold take part (a quiet PR segment).
+  bool qrs_lead_onset_quiet_pr = false;
   // Wavelet QRS boundaries (developer variant, docs/measurements.md "Version 3 candidate"):
   // instead of the normalised slope sum when `qrs_wavelet`, each lead whose transform reaches
   // `min_lead_share` of the largest lead's is delimited on its own quadratic-spline wavelet

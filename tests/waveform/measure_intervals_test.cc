@@ -53,6 +53,17 @@ void ExpectKnownIntervals(const KnownEcgOptions& o, double tolerance_ms, double 
   EXPECT_TRUE(m.quality.p_wave_consistent);
 }
 
+// Every known ECG of the tests above (rates, rhythms, noise) with one set of options.
+void ExpectEveryKnownCase(const MeasureOptions& options) {
+  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10, options);
+  ExpectKnownIntervals(With(45, 260, 150, 470), 6, 10, options);
+  ExpectKnownIntervals(With(115, 130, 80, 300), 6, 10, options);
+  ExpectKnownIntervals(With(60, 170, 100, 540), 6, 10, options);
+  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, options);
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 1000), 6, 10, options);
+  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 250), 12, 14, options);
+}
+
 TEST(MeasureIntervals, NormalSinusRhythmIsMeasuredWithinAFewMilliseconds) {
   ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10);
 }
@@ -96,6 +107,20 @@ TEST(MeasureIntervals, TheLeadByLeadQrsVariantMeasuresKnownIntervalsToo) {
   ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, lead_by_lead);
 }
 
+// The onset-only lead-by-lead variant (docs/measurements.md, fifth pass): each lead's onset on
+// its raw slope (2% of its peak, at least 10 noise SDs), leads with a sloping PR segment left
+// out, the earliest of those within 10 ms of their median; the offset stays version 3's.
+TEST(MeasureIntervals, TheLeadOnsetVariantMeasuresKnownIntervalsToo) {
+  MeasureOptions onset;
+  onset.delineation.qrs_lead_onset_only = true;
+  onset.delineation.qrs_lead_onset_quiet_pr = true;
+  onset.delineation.qrs_lead_onset_threshold = 0.02;
+  onset.delineation.qrs_agree_ms = 10;
+  onset.delineation.qrs_noise_sd = 10;
+  onset.delineation.qrs_lead_smooth_ms = 0;
+  ExpectEveryKnownCase(onset);
+}
+
 // The wavelet QRS variant (Martinez et al. 2004; docs/measurements.md, version 3 candidates).
 TEST(MeasureIntervals, TheWaveletQrsVariantMeasuresKnownIntervalsToo) {
   MeasureOptions wavelet;
@@ -104,13 +129,7 @@ TEST(MeasureIntervals, TheWaveletQrsVariantMeasuresKnownIntervalsToo) {
   wavelet.delineation.qrs_wavelet_waves = 5;
   wavelet.delineation.qrs_wavelet_any_sign = true;
   wavelet.delineation.qrs_wavelet_settle_uV = 5;
-  ExpectKnownIntervals(With(70, 160, 90, 380), 6, 10, wavelet);
-  ExpectKnownIntervals(With(45, 260, 150, 470), 6, 10, wavelet);
-  ExpectKnownIntervals(With(115, 130, 80, 300), 6, 10, wavelet);
-  ExpectKnownIntervals(With(60, 170, 100, 540), 6, 10, wavelet);
-  ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, wavelet);
-  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 1000), 6, 10, wavelet);
-  ExpectKnownIntervals(With(70, 160, 90, 380, 0, 250), 12, 14, wavelet);
+  ExpectEveryKnownCase(wavelet);
 }
 
 // Version 2's boundaries (no knee, docs/measurements.md) stay reproducible through the options.
