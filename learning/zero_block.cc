@@ -45,13 +45,17 @@ torch::Tensor Compress(const torch::Tensor& mV) {
   return torch::asinh(mV / kWaveScale_mV) / 3.0;
 }
 
-// Net areas [B, 12] (mV, mean over a span) -> [B, 2]: (cos, sin) of the frontal axis.
-torch::Tensor FrontalAxis(const torch::Tensor& area_mV) {
-  auto x = area_mV.select(1, static_cast<int64_t>(Lead::kI));
-  auto y = area_mV.select(1, static_cast<int64_t>(Lead::kAVF)) * (2.0 / std::sqrt(3.0));
+// Net areas [B, 12] (mV, mean over a span) -> [B, 2]: (cos, sin) of the frontal axis; zeros
+// where lead I or aVF is flat (a single-lead recording has no axis) or the net area is too small.
+torch::Tensor FrontalAxis(const torch::Tensor& area_mV, const torch::Tensor& lead_present) {
+  const auto i = static_cast<int64_t>(Lead::kI), avf = static_cast<int64_t>(Lead::kAVF);
+  auto x = area_mV.select(1, i);
+  auto y = area_mV.select(1, avf) * (2.0 / std::sqrt(3.0));
   auto length = torch::sqrt(x * x + y * y);
   auto unit = torch::stack({x, y}, 1) / length.clamp_min(1e-6).unsqueeze(1);
-  return torch::where((length >= kAxisMinimum_mV).unsqueeze(1), unit, torch::zeros_like(unit));
+  auto valid =
+      (length >= kAxisMinimum_mV) & lead_present.select(1, i) & lead_present.select(1, avf);
+  return torch::where(valid.unsqueeze(1), unit, torch::zeros_like(unit));
 }
 
 // [B, 12, S] -> [B, 1]: QRS width where the spatial slope (sum of the leads' |steps|) stays above
@@ -218,11 +222,12 @@ torch::Tensor WaveFeatures(const torch::Tensor& beats_mV) {
   auto t_wave = Span(beats, 160.0, 420.0);
   auto t_peak = t_wave.gather(2, t_wave.abs().argmax(2, true)).squeeze(2);
   auto qrs_area = qrs.mean(2);
+  auto present = (std::get<0>(beats.max(2)) - std::get<0>(beats.min(2))) >= kFlatLead_mV;
   auto per_lead = torch::stack({std::get<0>(qrs.max(2)), std::get<0>(qrs.min(2)), qrs_area,
                                 Span(beats, 80.0, 120.0).mean(2), t_peak},
                                2);  // [B, 12, 5]
-  auto features = torch::cat({Compress(per_lead).flatten(1), FrontalAxis(qrs_area),
-                              FrontalAxis(t_wave.mean(2)), QrsWidth(beats)},
+  auto features = torch::cat({Compress(per_lead).flatten(1), FrontalAxis(qrs_area, present),
+                              FrontalAxis(t_wave.mean(2), present), QrsWidth(beats)},
                              1);
   return features / std::sqrt(kZeroWaveFeatures / 4.0);
 }

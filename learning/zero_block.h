@@ -96,7 +96,8 @@ torch::Tensor SizeFeatures(const torch::Tensor& beats_mV);
 // value from 60 ms before to 80 ms after R, their mean (the net QRS area over 140 ms), the ST
 // level (mean of 80 to 120 ms after R) and the T wave (the value of largest magnitude from 160 to
 // 420 ms after R), each as asinh(x / 0.1 mV) / 3; then the frontal QRS and T axes as (cos, sin)
-// of the hexaxial angle from leads I and aVF (net areas; 0, 0 below 20 uV), and the QRS width
+// of the hexaxial angle from leads I and aVF (net areas; 0, 0 below 20 uV or when
+// either lead is flat), and the QRS width
 // where the spatial slope stays above 15% of its peak, as (width - 100 ms) / 50 ms clamped to
 // [-2, 2]. All divided by sqrt(kZeroWaveFeatures / 4) so that a typical block has a length near 1.
 // A flat or missing lead gives zeros. Fixed figures, no fitted statistics.

@@ -171,6 +171,11 @@ TEST(ZeroBlock, WaveFeaturesReadTheSTLevelTheTWaveAndTheFrontalAxesInMillivolts)
   EXPECT_EQ(WaveValue(a, 63), 0.0);
   EXPECT_NEAR(WaveValue(b, 62), -1.0, 1e-5);
   EXPECT_NEAR(WaveValue(b, 63), 0.0, 1e-5);
+  // Lead I alone (a single-lead recording): no axis rather than one made up from a flat aVF.
+  auto single = torch::zeros({1, 12, 70});
+  single[0][0] = sick[0][0];
+  auto c = WaveFeatures(single);
+  for (int64_t k = 60; k < 64; ++k) EXPECT_EQ(WaveValue(c, k), 0.0) << k;
 }
 
 TEST(ZeroBlock, TheWaveBlocksQrsWidthGrowsWithAWideComplexAndAFlatBeatGivesZeros) {
