@@ -298,12 +298,18 @@ void Setup(CLI::App& app) {
                   "developer: per-lead QRS slope moving average (ms, 0: none)");
   cmd->add_option("--qrs-agree-ms", d.qrs_agree_ms,
                   "developer: per-lead QRS, extreme lead within this of the median");
-  cmd->add_flag("--qrs-lead-onset-only", d.qrs_lead_onset_only,
-                "developer: the per-lead QRS rules set the onset alone (offset: the sum's)");
-  cmd->add_option("--qrs-lead-onset-threshold", d.qrs_lead_onset_threshold,
-                  "developer: per-lead QRS onset slope share (0: --qrs-threshold)");
-  cmd->add_flag("--qrs-lead-onset-quiet-pr", d.qrs_lead_onset_quiet_pr,
-                "developer: per-lead QRS onset only from leads whose PR segment is quiet");
+  cmd->add_option("--qrs-onset-lead-threshold", d.qrs_onset_lead_threshold,
+                  "developer: version 4 per-lead QRS onset slope share (0: version 3)");
+  cmd->add_option("--qrs-onset-lead-noise-sd", d.qrs_onset_lead_noise_sd,
+                  "developer: version 4 per-lead QRS onset threshold at least k noise SDs");
+  cmd->add_option("--qrs-onset-lead-agree-ms", d.qrs_onset_lead_agree_ms,
+                  "developer: version 4 QRS onset, earliest lead within this of the median");
+  cmd->add_option("--qrs-onset-lead-smooth-ms", d.qrs_onset_lead_smooth_ms,
+                  "developer: version 4 per-lead QRS onset slope moving average (ms)");
+  cmd->add_option("--qrs-onset-lead-trailing", d.qrs_onset_lead_trailing,
+                  "developer: version 4 per-lead moving average trailing (true) or centred");
+  cmd->add_option("--qrs-onset-lead-quiet-pr", d.qrs_onset_lead_quiet_pr,
+                  "developer: version 4 QRS onset votes only from leads with a quiet PR segment");
   cmd->add_option("--p-lead-rank", d.p_lead_rank, "developer: 0 sum, k: k-th extreme lead P");
   cmd->add_flag("--qrs-wavelet", d.qrs_wavelet,
                 "developer: QRS lead by lead on the wavelet transform (Martinez et al. 2004)");

@@ -16,21 +16,26 @@ Index Samples(double ms, double rate_hz) {
   return std::lround(ms * rate_hz / 1000.0);
 }
 
-// Centred moving average over 2*half+1 samples, the window shrinking at the ends.
-std::vector<double> Smooth(const float* x, Index n, Index half) {
+// Centred moving average over 2*half+1 samples, the window shrinking at the ends; `trailing`:
+// over the sample and the 2*half before it instead.
+std::vector<double> Smooth(const float* x, Index n, Index half, bool trailing = false) {
   std::vector<double> prefix(n + 1, 0.0);
   for (Index i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + x[i];
   std::vector<double> out(n);
   for (Index i = 0; i < n; ++i) {
-    const Index lo = std::max<Index>(0, i - half), hi = std::min(n, i + half + 1);
+    const Index lo = std::max<Index>(0, i - (trailing ? 2 * half : half));
+    const Index hi = std::min(n, i + (trailing ? 0 : half) + 1);
     out[i] = (prefix[hi] - prefix[lo]) / static_cast<double>(hi - lo);
   }
   return out;
 }
 
 // |central difference| of a moving average of x over 2*half+1 samples (ends: their neighbour's).
-std::vector<double> AbsSlope(const float* x, Index n, Index half) {
-  const std::vector<double> smooth = Smooth(x, n, half);
+// `trailing`: of the trailing average (Smooth). Before a sharp corner at t0 that slope is 0 up to
+// t0 - 1, as the raw slope is, where the centred average's rises `half` samples earlier; it
+// averages noise as the centred one does. For onsets, which are walked back to from the wave.
+std::vector<double> AbsSlope(const float* x, Index n, Index half, bool trailing = false) {
+  const std::vector<double> smooth = Smooth(x, n, half, trailing);
   std::vector<double> slope(n, 0.0);
   for (Index i = 1; i + 1 < n; ++i) slope[i] = std::abs(smooth[i + 1] - smooth[i - 1]);
   if (n >= 3) {
@@ -443,6 +448,44 @@ Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWi
   return Backtrack(c, boundary, outward, limit, Samples(o.qrs_backtrack_max_ms, rate), threshold);
 }
 
+// The QRS onset lead by lead (method version 4, DelineationOptions::qrs_onset_lead_*): each lead
+// whose slope peak within [peak_lo, peak_hi] reaches `min_lead_share` of the largest lead's votes
+// the first sample, walking back from that peak, where its slope stays for `hold` samples below
+// its floor (quietest 20 ms between 250 and 40 ms before R) plus the larger of
+// `qrs_onset_lead_threshold` of its peak above the floor and `qrs_onset_lead_noise_sd` SDs of
+// the slope in that quiet window. A lead whose mean slope 30..10 ms before `sum_onset` (the PR
+// segment next to the QRS) is not below that threshold does not vote (`qrs_onset_lead_quiet_pr`).
+// The onset is the earliest vote within `qrs_onset_lead_agree_ms` of the votes' median; nullopt
+// when no lead votes.
+std::optional<Index> LeadByLeadOnset(const EcgSignal& beat, Index r, Index sum_onset, Index peak_lo,
+                                     Index peak_hi, Index hold, const DelineationOptions& o) {
+  const double rate = beat.sample_rate_hz();
+  const Index n = static_cast<Index>(beat.samples_per_lead());
+  const Index half = Samples(o.qrs_onset_lead_smooth_ms / 2, rate);
+  std::vector<std::vector<double>> slopes;
+  for (Lead lead : AllLeads()) {
+    if (!beat.mask().present(lead)) continue;
+    slopes.push_back(AbsSlope(beat.lead_uV(lead), n, half, o.qrs_onset_lead_trailing));
+  }
+  const Index quiet = std::max<Index>(1, Samples(20, rate));
+  std::vector<Index> votes;
+  for (const auto& [l, p] : TakingLeads(slopes, peak_lo, peak_hi, o.min_lead_share)) {
+    const std::vector<double>& v = slopes[l];
+    const auto [floor, sd] =
+        QuietestLevelAndSd(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
+    const double threshold = std::max(floor + o.qrs_onset_lead_threshold * (v[p] - floor),
+                                      floor + o.qrs_onset_lead_noise_sd * sd);
+    if (o.qrs_onset_lead_quiet_pr &&
+        MeanOver(v, sum_onset - Samples(30, rate), sum_onset - Samples(10, rate)) >= threshold)
+      continue;
+    if (const auto on = QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, floor,
+                                    o.qrs_onset_lead_threshold, 0, threshold, hold))
+      votes.push_back(*on);
+  }
+  if (votes.empty()) return std::nullopt;
+  return AgreeingExtreme(votes, Samples(o.qrs_onset_lead_agree_ms, rate), false);
+}
+
 }  // namespace
 
 std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t r_index,
@@ -482,22 +525,15 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
   const double f = options.qrs_threshold_fraction;
   const double k = options.qrs_noise_sd;
-  // The noise floor applies to the normalised sum too, except in the onset-only variant, which
-  // leaves the sum's boundaries as they are.
-  const double k_sum = options.qrs_lead_onset_only ? 0.0 : k;
   std::optional<Index> onset =
       QrsBoundary(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1, floor_before, f,
-                  0, floor_before + k_sum * noise_before, hold);
+                  0, floor_before + k * noise_before, hold);
   std::optional<Index> offset =
       QrsBoundary(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1, floor_after,
-                  f, 0, floor_after + k_sum * noise_after, hold);
+                  f, 0, floor_after + k * noise_after, hold);
   if (!onset || !offset) return std::nullopt;
   Index qrs_on = *onset, qrs_off = *offset;
-  const bool onset_only = options.qrs_lead_onset_only;
-  std::optional<Index> lead_onset;  // the onset-only variant's, applied after the knee
   if (!options.qrs_wavelet && (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0)) {
-    const double f_on =
-        onset_only && options.qrs_lead_onset_threshold > 0 ? options.qrs_lead_onset_threshold : f;
     const double f_off =
         options.qrs_offset_threshold_fraction > 0 ? options.qrs_offset_threshold_fraction : f;
     std::vector<std::vector<double>> lead_slopes;
@@ -517,16 +553,8 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
           QuietestLevelAndSd(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
       const auto [after, after_sd] =
           QuietestLevelAndSd(v, r + Samples(40, rate), r + Samples(250, rate), quiet);
-      // The onset-only variant's guard: a lead whose slope in the PR segment just before the
-      // sum's onset (30..10 ms before it) is not below its own threshold (a sloping PR segment,
-      // a P wave's end) would walk into the P wave; it does not vote on the onset.
-      const bool sloping_pr = onset_only && options.qrs_lead_onset_quiet_pr &&
-                              MeanOver(v, *onset - Samples(30, rate), *onset - Samples(10, rate)) >=
-                                  std::max(before + f_on * (v[p] - before), before + k * before_sd);
-      if (const auto on =
-              sloping_pr ? std::optional<Index>()
-                         : QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, before,
-                                       f_on, options.qrs_wave_share, before + k * before_sd, hold))
+      if (const auto on = QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, before,
+                                      f, options.qrs_wave_share, before + k * before_sd, hold))
         ons.push_back(*on);
       if (const auto off =
               QrsBoundary(v, p, std::min<Index>(n - 1, r + Samples(250, rate)), +1, after, f_off,
@@ -535,15 +563,10 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
     }
     const Index agree = Samples(options.qrs_agree_ms, rate);
     if (!ons.empty()) {
-      const Index on = options.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
-                                                : RankedBoundary(ons, options.qrs_lead_rank, false);
-      if (onset_only) {
-        lead_onset = on;
-      } else {
-        qrs_on = on;
-      }
+      qrs_on = options.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
+                                        : RankedBoundary(ons, options.qrs_lead_rank, false);
     }
-    if (!offs.empty() && !onset_only) {
+    if (!offs.empty()) {
       qrs_off = options.qrs_agree_ms > 0 ? AgreeingExtreme(offs, agree, true)
                                          : RankedBoundary(offs, options.qrs_lead_rank, true);
     }
@@ -607,10 +630,13 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
         qrs_off = QrsBacktrack(levels, after, qrs_off, +1, peak_lo, peak_hi, rate, options);
     }
   }
-  // The P search ends before the onset found without the lead-by-lead onset (version 3's), so
-  // that the P wave does not move with it.
+  // Version 4: the onset lead by lead, where it is earlier. The P search keeps ending before the
+  // onset found without it, so that the P wave does not move with it.
   const Index p_anchor = qrs_on;
-  if (lead_onset) qrs_on = std::min(qrs_on, *lead_onset);
+  if (options.qrs_onset_lead_threshold > 0) {
+    if (const auto on = LeadByLeadOnset(beat, r, *onset, peak_lo, peak_hi, hold, options))
+      qrs_on = std::min(qrs_on, *on);
+  }
   onset = qrs_on;
   offset = qrs_off;
 

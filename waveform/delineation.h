@@ -86,17 +86,6 @@ struct DelineationOptions {
   // - > 0: the global onset is the earliest of the leads' onsets that lie within this many ms of
   //   their median (latest offset likewise), instead of the k-th ranked.
   double qrs_agree_ms = 0;
-  // Onset lead by lead (developer variant, docs/measurements.md "fifth pass"): with
-  // `qrs_lead_onset_only` the per-lead rules above (`qrs_agree_ms` or `qrs_lead_rank`,
-  // `qrs_noise_sd`, `qrs_lead_smooth_ms`) set the QRS onset alone, each lead's threshold being
-  // `qrs_lead_onset_threshold` of its own slope peak above its floor (0: qrs_threshold_fraction);
-  // the offset stays the normalised sum's (and its knee); the onset is never later than the
-  // normalised sum's after its knee, and the PQ level and the T search stay on the sum's.
-  bool qrs_lead_onset_only = false;
-  double qrs_lead_onset_threshold = 0;
-  // ... and only leads whose mean slope 30..10 ms before the sum's onset is below their own
-  // threshold take part (a quiet PR segment).
-  bool qrs_lead_onset_quiet_pr = false;
   // Wavelet QRS boundaries (developer variant, docs/measurements.md "Version 3 candidate"):
   // instead of the normalised slope sum when `qrs_wavelet`, each lead whose transform reaches
   // `min_lead_share` of the largest lead's is delimited on its own quadratic-spline wavelet
@@ -150,6 +139,26 @@ struct DelineationOptions {
   double p_knee_reach = 0.1;
   double t_knee_span_ms = 0;
   double t_knee_reach = 0.5;
+  // QRS onset lead by lead (method version 4, docs/measurements.md "fifth pass"): > 0: after the
+  // knee, the onset moves earlier to where the leads' own onsets place it: each lead whose slope
+  // reaches `min_lead_share` of the largest lead's votes where, walking back from its slope peak,
+  // its slope (central difference after a moving average over `qrs_onset_lead_smooth_ms`,
+  // trailing: the sample and those before it, so that a sharp corner is not spread into the
+  // quiet segment; centred when not `qrs_onset_lead_trailing`) stays for `qrs_hold_ms` below its
+  // quiet floor plus the larger of `qrs_onset_lead_threshold` of its peak above the floor and
+  // `qrs_onset_lead_noise_sd` SDs of its quiet 20 ms; leads whose PR segment next to the QRS is
+  // not quiet do not vote (`qrs_onset_lead_quiet_pr`); the onset is the earliest vote within
+  // `qrs_onset_lead_agree_ms` of the votes' median, and never later than the knee's. The
+  // normalised sum's threshold is relative to its own peak, which many leads make up, so a lead
+  // whose first deflection is early and small does not move it; a lead's own threshold does.
+  // The offset, the PQ level, the T search and the P window stay where version 3 puts them.
+  // Values chosen on LUDB's development half (docs/measurements.md); 0: off (version 3).
+  double qrs_onset_lead_threshold = 0.02;
+  double qrs_onset_lead_noise_sd = 5;
+  double qrs_onset_lead_agree_ms = 10;
+  double qrs_onset_lead_smooth_ms = 4;
+  bool qrs_onset_lead_trailing = true;
+  bool qrs_onset_lead_quiet_pr = true;
   // Backtracking (developer variant, same section): > 0: each QRS boundary found above is moved
   // outward while the normalised sum of the leads' |deviation from their level in the quiet
   // window| (the velocity's quietest 20 ms before, respectively after, R) stays above its mean

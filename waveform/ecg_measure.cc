@@ -282,8 +282,11 @@ EcgMeasurements MeasureEcg(const EcgSignal& signal, const MeasureOptions& option
   m.heart_rate_bpm = std::round(60000.0 / rr);
   q.pacing_spikes = PacingSpikes(signal, rhythm.r_peaks);
 
-  m.boundaries =
-      DelineateMedianBeat(*median, static_cast<size_t>(median_r), rr, options.delineation);
+  // Below 250 Hz at the source a lead's early slope is the resampling's ringing before the QRS,
+  // not a wave: the lead-by-lead onset (version 4) is left out, QT keeps version 3's onset.
+  DelineationOptions delineation = options.delineation;
+  if (q.low_sample_rate) delineation.qrs_onset_lead_threshold = 0;
+  m.boundaries = DelineateMedianBeat(*median, static_cast<size_t>(median_r), rr, delineation);
   if (!m.boundaries) {
     m.rhythm = q.pacing_spikes ? "paced" : "unknown";
     NullAll(m, "no QRS complex could be delimited on the median beat");

@@ -107,18 +107,40 @@ TEST(MeasureIntervals, TheLeadByLeadQrsVariantMeasuresKnownIntervalsToo) {
   ExpectKnownIntervals(With(72, 170, 100, 400, /*noise=*/15), 8, 14, lead_by_lead);
 }
 
-// The onset-only lead-by-lead variant (docs/measurements.md, fifth pass): each lead's onset on
-// its raw slope (2% of its peak, at least 10 noise SDs), leads with a sloping PR segment left
-// out, the earliest of those within 10 ms of their median; the offset stays version 3's.
-TEST(MeasureIntervals, TheLeadOnsetVariantMeasuresKnownIntervalsToo) {
-  MeasureOptions onset;
-  onset.delineation.qrs_lead_onset_only = true;
-  onset.delineation.qrs_lead_onset_quiet_pr = true;
-  onset.delineation.qrs_lead_onset_threshold = 0.02;
-  onset.delineation.qrs_agree_ms = 10;
-  onset.delineation.qrs_noise_sd = 10;
-  onset.delineation.qrs_lead_smooth_ms = 0;
-  ExpectEveryKnownCase(onset);
+// Version 3's boundaries (no lead-by-lead onset, docs/measurements.md) stay reproducible.
+TEST(MeasureIntervals, VersionThreeWithoutTheLeadOnsetStillMeasuresKnownIntervals) {
+  MeasureOptions v3;
+  v3.delineation.qrs_onset_lead_threshold = 0;
+  ExpectEveryKnownCase(v3);
+}
+
+// Version 4 (docs/measurements.md, fifth pass): one lead (V2) starts its QRS 8 ms before the
+// others with a small deflection (40 uV, a fifteenth of its R). The global onset is that lead's;
+// version 3's normalised sum, whose threshold is relative to the peak that all leads make up
+// together, misses it; the lead-by-lead onset finds it.
+TEST(MeasureIntervals, AnEarlySmallDeflectionInOneLeadStartsTheQrs) {
+  for (double noise_uV : {0.0, 15.0}) {
+    testing::KnownEcgOptions o;
+    o.noise_uV = noise_uV;
+    testing::KnownEcg ecg = MakeKnownEcg(o);
+    const double rate = o.sample_rate_hz, early_s = 0.008;
+    const long n = static_cast<long>(ecg.signal.samples_per_lead());
+    for (double on : ecg.qrs_onsets_s) {
+      for (long i = std::lround((on - early_s) * rate); i <= std::lround((on + early_s) * rate);
+           ++i) {
+        if (i >= 0 && i < n)
+          ecg.signal.lead_uV(Lead::kV2)[i] +=
+              std::round(-40 * std::sin(M_PI * (i / rate - on + early_s) / (2 * early_s)));
+      }
+    }
+    MeasureOptions v3;
+    v3.delineation.qrs_onset_lead_threshold = 0;
+    const EcgMeasurements old = MeasureEcg(ecg.signal, v3), now = MeasureEcg(ecg.signal);
+    ASSERT_TRUE(old.pr_ms && now.pr_ms && now.qrs_ms) << noise_uV;
+    EXPECT_NEAR(*now.pr_ms, o.pr_ms - 8, 2) << noise_uV;
+    EXPECT_NEAR(*now.qrs_ms, o.qrs_ms + 8, 6) << noise_uV;
+    EXPECT_GE(*old.pr_ms, o.pr_ms - 2) << noise_uV;
+  }
 }
 
 // The wavelet QRS variant (Martinez et al. 2004; docs/measurements.md, version 3 candidates).
