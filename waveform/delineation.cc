@@ -16,26 +16,28 @@ Index Samples(double ms, double rate_hz) {
   return std::lround(ms * rate_hz / 1000.0);
 }
 
-// Centred moving average over 2*half+1 samples, the window shrinking at the ends; `trailing`:
-// over the sample and the 2*half before it instead.
-std::vector<double> Smooth(const float* x, Index n, Index half, bool trailing = false) {
+// Centred moving average over 2*half+1 samples, the window shrinking at the ends; `side` -1
+// (trailing): over the sample and the 2*half before it instead; +1 (leading): the sample and the
+// 2*half after it.
+std::vector<double> Smooth(const float* x, Index n, Index half, int side = 0) {
   std::vector<double> prefix(n + 1, 0.0);
   for (Index i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + x[i];
   std::vector<double> out(n);
   for (Index i = 0; i < n; ++i) {
-    const Index lo = std::max<Index>(0, i - (trailing ? 2 * half : half));
-    const Index hi = std::min(n, i + (trailing ? 0 : half) + 1);
+    const Index lo = std::max<Index>(0, i - (side < 0 ? 2 * half : side > 0 ? 0 : half));
+    const Index hi = std::min(n, i + (side > 0 ? 2 * half : side < 0 ? 0 : half) + 1);
     out[i] = (prefix[hi] - prefix[lo]) / static_cast<double>(hi - lo);
   }
   return out;
 }
 
 // |central difference| of a moving average of x over 2*half+1 samples (ends: their neighbour's).
-// `trailing`: of the trailing average (Smooth). Before a sharp corner at t0 that slope is 0 up to
+// `side` -1: of the trailing average (Smooth). Before a sharp corner at t0 that slope is 0 up to
 // t0 - 1, as the raw slope is, where the centred average's rises `half` samples earlier; it
-// averages noise as the centred one does. For onsets, which are walked back to from the wave.
-std::vector<double> AbsSlope(const float* x, Index n, Index half, bool trailing = false) {
-  const std::vector<double> smooth = Smooth(x, n, half, trailing);
+// averages noise as the centred one does. For onsets, which are walked back to from the wave;
+// +1 (leading) likewise for offsets, walked forward to.
+std::vector<double> AbsSlope(const float* x, Index n, Index half, int side = 0) {
+  const std::vector<double> smooth = Smooth(x, n, half, side);
   std::vector<double> slope(n, 0.0);
   for (Index i = 1; i + 1 < n; ++i) slope[i] = std::abs(smooth[i + 1] - smooth[i - 1]);
   if (n >= 3) {
@@ -448,42 +450,49 @@ Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWi
   return Backtrack(c, boundary, outward, limit, Samples(o.qrs_backtrack_max_ms, rate), threshold);
 }
 
-// The QRS onset lead by lead (method version 4, DelineationOptions::qrs_onset_lead_*): each lead
-// whose slope peak within [peak_lo, peak_hi] reaches `min_lead_share` of the largest lead's votes
-// the first sample, walking back from that peak, where its slope stays for `hold` samples below
-// its floor (quietest 20 ms between 250 and 40 ms before R) plus the larger of
-// `qrs_onset_lead_threshold` of its peak above the floor and `qrs_onset_lead_noise_sd` SDs of
-// the slope in that quiet window. A lead whose mean slope 30..10 ms before `sum_onset` (the PR
-// segment next to the QRS) is not below that threshold does not vote (`qrs_onset_lead_quiet_pr`).
-// The onset is the earliest vote within `qrs_onset_lead_agree_ms` of the votes' median; nullopt
-// when no lead votes.
-std::optional<Index> LeadByLeadOnset(const EcgSignal& beat, Index r, Index sum_onset, Index peak_lo,
-                                     Index peak_hi, Index hold, const DelineationOptions& o) {
+// A QRS boundary lead by lead (onset: method version 4, DelineationOptions::qrs_onset_lead_*;
+// offset: qrs_offset_lead_*), `step` -1 for the onset, +1 for the offset. Each lead whose slope
+// peak within [peak_lo, peak_hi] reaches `min_lead_share` of the largest lead's votes the first
+// sample, walking outward from that peak, where its slope (trailing moving average for the onset,
+// leading for the offset, centred when not `qrs_onset_lead_trailing`) stays for `hold` samples
+// below its floor (quietest 20 ms between 40 and 250 ms before, respectively after, R) plus the
+// larger of `share` of its peak above the floor and `qrs_onset_lead_noise_sd` SDs of the slope
+// in that quiet window. With `quiet_guard`, a lead whose mean slope 10..30 ms outside
+// `sum_boundary` (the PR, respectively ST, segment next to the QRS) is not below that threshold
+// does not vote. The boundary is the outermost vote within `agree_ms` of the votes' median;
+// nullopt when no lead votes.
+std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, Index r, Index sum_boundary,
+                                        Index peak_lo, Index peak_hi, Index hold, int step,
+                                        double share, double agree_ms, bool quiet_guard,
+                                        const DelineationOptions& o) {
   const double rate = beat.sample_rate_hz();
   const Index n = static_cast<Index>(beat.samples_per_lead());
   const Index half = Samples(o.qrs_onset_lead_smooth_ms / 2, rate);
+  const int side = o.qrs_onset_lead_trailing ? (step < 0 ? -1 : +1) : 0;
   std::vector<std::vector<double>> slopes;
   for (Lead lead : AllLeads()) {
     if (!beat.mask().present(lead)) continue;
-    slopes.push_back(AbsSlope(beat.lead_uV(lead), n, half, o.qrs_onset_lead_trailing));
+    slopes.push_back(AbsSlope(beat.lead_uV(lead), n, half, side));
   }
   const Index quiet = std::max<Index>(1, Samples(20, rate));
+  const Index near = Samples(40, rate), far = Samples(250, rate);
   std::vector<Index> votes;
   for (const auto& [l, p] : TakingLeads(slopes, peak_lo, peak_hi, o.min_lead_share)) {
     const std::vector<double>& v = slopes[l];
-    const auto [floor, sd] =
-        QuietestLevelAndSd(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
-    const double threshold = std::max(floor + o.qrs_onset_lead_threshold * (v[p] - floor),
-                                      floor + o.qrs_onset_lead_noise_sd * sd);
-    if (o.qrs_onset_lead_quiet_pr &&
-        MeanOver(v, sum_onset - Samples(30, rate), sum_onset - Samples(10, rate)) >= threshold)
-      continue;
-    if (const auto on = QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, floor,
-                                    o.qrs_onset_lead_threshold, 0, threshold, hold))
-      votes.push_back(*on);
+    const auto [floor, sd] = step < 0 ? QuietestLevelAndSd(v, r - far, r - near, quiet)
+                                      : QuietestLevelAndSd(v, r + near, r + far, quiet);
+    const double threshold =
+        std::max(floor + share * (v[p] - floor), floor + o.qrs_onset_lead_noise_sd * sd);
+    const Index g10 = sum_boundary + step * Samples(10, rate);
+    const Index g30 = sum_boundary + step * Samples(30, rate);
+    if (quiet_guard && MeanOver(v, std::min(g10, g30), std::max(g10, g30)) >= threshold) continue;
+    const Index limit = step < 0 ? std::max<Index>(0, r - Samples(200, rate))
+                                 : std::min<Index>(n - 1, r + Samples(250, rate));
+    if (const auto b = QrsBoundary(v, p, limit, step, floor, share, 0, threshold, hold))
+      votes.push_back(*b);
   }
   if (votes.empty()) return std::nullopt;
-  return AgreeingExtreme(votes, Samples(o.qrs_onset_lead_agree_ms, rate), false);
+  return AgreeingExtreme(votes, Samples(agree_ms, rate), step > 0);
 }
 
 }  // namespace
@@ -631,11 +640,20 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
     }
   }
   // Version 4: the onset lead by lead, where it is earlier. The P search keeps ending before the
-  // onset found without it, so that the P wave does not move with it.
+  // onset found without it, so that the P wave does not move with it; likewise the offset lead by
+  // lead, where it is later, and the T search (anchor_off).
   const Index p_anchor = qrs_on;
   if (options.qrs_onset_lead_threshold > 0) {
-    if (const auto on = LeadByLeadOnset(beat, r, *onset, peak_lo, peak_hi, hold, options))
+    if (const auto on = LeadByLeadBoundary(
+            beat, r, *onset, peak_lo, peak_hi, hold, -1, options.qrs_onset_lead_threshold,
+            options.qrs_onset_lead_agree_ms, options.qrs_onset_lead_quiet_pr, options))
       qrs_on = std::min(qrs_on, *on);
+  }
+  if (options.qrs_offset_lead_threshold > 0) {
+    if (const auto off = LeadByLeadBoundary(
+            beat, r, *offset, peak_lo, peak_hi, hold, +1, options.qrs_offset_lead_threshold,
+            options.qrs_offset_lead_agree_ms, options.qrs_offset_lead_quiet_st, options))
+      qrs_off = std::max(qrs_off, *off);
   }
   onset = qrs_on;
   offset = qrs_off;
