@@ -311,9 +311,11 @@ void Setup(CLI::App& app) {
   cmd->add_option("--qrs-onset-lead-quiet-pr", d.qrs_onset_lead_quiet_pr,
                   "developer: version 4 QRS onset votes only from leads with a quiet PR segment");
   cmd->add_option("--qrs-offset-lead-threshold", d.qrs_offset_lead_threshold,
-                  "developer: per-lead QRS offset slope share (0: off)");
+                  "developer: version 5 per-lead QRS offset slope share (0: version 4)");
   cmd->add_option("--qrs-offset-lead-agree-ms", d.qrs_offset_lead_agree_ms,
                   "developer: per-lead QRS offset, latest lead within this of the median");
+  cmd->add_option("--qrs-offset-lead-noise-sd", d.qrs_offset_lead_noise_sd,
+                  "developer: version 5 per-lead QRS offset threshold at least k noise SDs");
   cmd->add_option("--qrs-offset-lead-quiet-st", d.qrs_offset_lead_quiet_st,
                   "developer: per-lead QRS offset votes only from leads with a quiet ST segment");
   cmd->add_option("--p-lead-rank", d.p_lead_rank, "developer: 0 sum, k: k-th extreme lead P");

@@ -456,15 +456,15 @@ Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWi
 // sample, walking outward from that peak, where its slope (trailing moving average for the onset,
 // leading for the offset, centred when not `qrs_onset_lead_trailing`) stays for `hold` samples
 // below its floor (quietest 20 ms between 40 and 250 ms before, respectively after, R) plus the
-// larger of `share` of its peak above the floor and `qrs_onset_lead_noise_sd` SDs of the slope
+// larger of `share` of its peak above the floor and `noise_sd` SDs of the slope
 // in that quiet window. With `quiet_guard`, a lead whose mean slope 10..30 ms outside
 // `sum_boundary` (the PR, respectively ST, segment next to the QRS) is not below that threshold
 // does not vote. The boundary is the outermost vote within `agree_ms` of the votes' median;
 // nullopt when no lead votes.
 std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, Index r, Index sum_boundary,
                                         Index peak_lo, Index peak_hi, Index hold, int step,
-                                        double share, double agree_ms, bool quiet_guard,
-                                        const DelineationOptions& o) {
+                                        double share, double noise_sd, double agree_ms,
+                                        bool quiet_guard, const DelineationOptions& o) {
   const double rate = beat.sample_rate_hz();
   const Index n = static_cast<Index>(beat.samples_per_lead());
   const Index half = Samples(o.qrs_onset_lead_smooth_ms / 2, rate);
@@ -481,8 +481,7 @@ std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, Index r, Index su
     const std::vector<double>& v = slopes[l];
     const auto [floor, sd] = step < 0 ? QuietestLevelAndSd(v, r - far, r - near, quiet)
                                       : QuietestLevelAndSd(v, r + near, r + far, quiet);
-    const double threshold =
-        std::max(floor + share * (v[p] - floor), floor + o.qrs_onset_lead_noise_sd * sd);
+    const double threshold = std::max(floor + share * (v[p] - floor), floor + noise_sd * sd);
     const Index g10 = sum_boundary + step * Samples(10, rate);
     const Index g30 = sum_boundary + step * Samples(30, rate);
     if (quiet_guard && MeanOver(v, std::min(g10, g30), std::max(g10, g30)) >= threshold) continue;
@@ -646,13 +645,15 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   if (options.qrs_onset_lead_threshold > 0) {
     if (const auto on = LeadByLeadBoundary(
             beat, r, *onset, peak_lo, peak_hi, hold, -1, options.qrs_onset_lead_threshold,
-            options.qrs_onset_lead_agree_ms, options.qrs_onset_lead_quiet_pr, options))
+            options.qrs_onset_lead_noise_sd, options.qrs_onset_lead_agree_ms,
+            options.qrs_onset_lead_quiet_pr, options))
       qrs_on = std::min(qrs_on, *on);
   }
   if (options.qrs_offset_lead_threshold > 0) {
     if (const auto off = LeadByLeadBoundary(
             beat, r, *offset, peak_lo, peak_hi, hold, +1, options.qrs_offset_lead_threshold,
-            options.qrs_offset_lead_agree_ms, options.qrs_offset_lead_quiet_st, options))
+            options.qrs_offset_lead_noise_sd, options.qrs_offset_lead_agree_ms,
+            options.qrs_offset_lead_quiet_st, options))
       qrs_off = std::max(qrs_off, *off);
   }
   onset = qrs_on;

@@ -159,15 +159,19 @@ struct DelineationOptions {
   double qrs_onset_lead_smooth_ms = 4;
   bool qrs_onset_lead_trailing = true;
   bool qrs_onset_lead_quiet_pr = true;
-  // QRS offset lead by lead (developer variant, docs/measurements.md "sixth pass"), the mirror of
+  // QRS offset lead by lead (method version 5, docs/measurements.md "sixth pass"), the mirror of
   // the onset's: > 0: after the knee, the offset moves later to the latest vote within
   // `qrs_offset_lead_agree_ms` of the votes' median, each lead voting on its own slope (a leading
-  // moving average, `qrs_onset_lead_smooth_ms`, `qrs_onset_lead_noise_sd`) at
-  // `qrs_offset_lead_threshold` of its peak above its floor after R; leads whose ST segment next
+  // moving average, `qrs_onset_lead_smooth_ms`) at `qrs_offset_lead_threshold` of its peak above
+  // its floor after R, at least `qrs_offset_lead_noise_sd` SDs of its quiet 20 ms after R (more
+  // than the onset's: fibrillation waves and noise after the QRS are smooth enough that 5 SDs of
+  // a quiet 20 ms let a lead walk into them); leads whose ST segment next
   // to the QRS (10..30 ms after the sum's offset) is not quiet do not vote with
   // `qrs_offset_lead_quiet_st`. Never earlier than the knee's; the T search stays on that.
-  double qrs_offset_lead_threshold = 0;
-  double qrs_offset_lead_agree_ms = 10;
+  // Values chosen on LUDB's development half; 0: off (version 4).
+  double qrs_offset_lead_threshold = 0.01;
+  double qrs_offset_lead_agree_ms = 15;
+  double qrs_offset_lead_noise_sd = 10;
   bool qrs_offset_lead_quiet_st = true;
   // Backtracking (developer variant, same section): > 0: each QRS boundary found above is moved
   // outward while the normalised sum of the leads' |deviation from their level in the quiet

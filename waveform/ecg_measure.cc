@@ -283,9 +283,13 @@ EcgMeasurements MeasureEcg(const EcgSignal& signal, const MeasureOptions& option
   q.pacing_spikes = PacingSpikes(signal, rhythm.r_peaks);
 
   // Below 250 Hz at the source a lead's early slope is the resampling's ringing before the QRS,
-  // not a wave: the lead-by-lead onset (version 4) is left out, QT keeps version 3's onset.
+  // not a wave: the lead-by-lead onset (version 4) and offset (version 5) are left out, QT keeps
+  // version 3's onset.
   DelineationOptions delineation = options.delineation;
-  if (q.low_sample_rate) delineation.qrs_onset_lead_threshold = 0;
+  if (q.low_sample_rate) {
+    delineation.qrs_onset_lead_threshold = 0;
+    delineation.qrs_offset_lead_threshold = 0;
+  }
   m.boundaries = DelineateMedianBeat(*median, static_cast<size_t>(median_r), rr, delineation);
   if (!m.boundaries) {
     m.rhythm = q.pacing_spikes ? "paced" : "unknown";

@@ -114,6 +114,25 @@ TEST(MeasureIntervals, VersionThreeWithoutTheLeadOnsetStillMeasuresKnownInterval
   ExpectEveryKnownCase(v3);
 }
 
+// The known ECG with a small deflection in `lead` (-40 uV half sine) over 8 ms either side of
+// each QRS onset (`at_offset`: offset), so that lead's QRS starts 8 ms earlier (ends 8 ms later).
+testing::KnownEcg WithSmallDeflection(const testing::KnownEcgOptions& o, Lead lead,
+                                      bool at_offset) {
+  testing::KnownEcg ecg = MakeKnownEcg(o);
+  const double rate = o.sample_rate_hz, half_s = 0.008;
+  const long n = static_cast<long>(ecg.signal.samples_per_lead());
+  for (double on : ecg.qrs_onsets_s) {
+    const double edge = at_offset ? on + o.qrs_ms / 1000.0 : on;
+    for (long i = std::lround((edge - half_s) * rate); i <= std::lround((edge + half_s) * rate);
+         ++i) {
+      if (i >= 0 && i < n)
+        ecg.signal.lead_uV(lead)[i] +=
+            std::round(-40 * std::sin(M_PI * (i / rate - edge + half_s) / (2 * half_s)));
+    }
+  }
+  return ecg;
+}
+
 // Version 4 (docs/measurements.md, fifth pass): one lead (V2) starts its QRS 8 ms before the
 // others with a small deflection (40 uV, a fifteenth of its R). The global onset is that lead's;
 // version 3's normalised sum, whose threshold is relative to the peak that all leads make up
@@ -122,17 +141,7 @@ TEST(MeasureIntervals, AnEarlySmallDeflectionInOneLeadStartsTheQrs) {
   for (double noise_uV : {0.0, 15.0}) {
     testing::KnownEcgOptions o;
     o.noise_uV = noise_uV;
-    testing::KnownEcg ecg = MakeKnownEcg(o);
-    const double rate = o.sample_rate_hz, early_s = 0.008;
-    const long n = static_cast<long>(ecg.signal.samples_per_lead());
-    for (double on : ecg.qrs_onsets_s) {
-      for (long i = std::lround((on - early_s) * rate); i <= std::lround((on + early_s) * rate);
-           ++i) {
-        if (i >= 0 && i < n)
-          ecg.signal.lead_uV(Lead::kV2)[i] +=
-              std::round(-40 * std::sin(M_PI * (i / rate - on + early_s) / (2 * early_s)));
-      }
-    }
+    const testing::KnownEcg ecg = WithSmallDeflection(o, Lead::kV2, false);
     MeasureOptions v3;
     v3.delineation.qrs_onset_lead_threshold = 0;
     const EcgMeasurements old = MeasureEcg(ecg.signal, v3), now = MeasureEcg(ecg.signal);
@@ -140,6 +149,32 @@ TEST(MeasureIntervals, AnEarlySmallDeflectionInOneLeadStartsTheQrs) {
     EXPECT_NEAR(*now.pr_ms, o.pr_ms - 8, 2) << noise_uV;
     EXPECT_NEAR(*now.qrs_ms, o.qrs_ms + 8, 6) << noise_uV;
     EXPECT_GE(*old.pr_ms, o.pr_ms - 2) << noise_uV;
+  }
+}
+
+// Version 4's boundaries (no lead-by-lead offset, docs/measurements.md) stay reproducible.
+TEST(MeasureIntervals, VersionFourWithoutTheLeadOffsetStillMeasuresKnownIntervals) {
+  MeasureOptions v4;
+  v4.delineation.qrs_offset_lead_threshold = 0;
+  ExpectEveryKnownCase(v4);
+}
+
+// Version 5 (docs/measurements.md, sixth pass), the mirror of version 4: one lead (V5) ends its
+// QRS 8 ms after the others with a small deflection (40 uV). The global offset is that lead's;
+// version 4's normalised sum misses it (without noise) or catches part of it; the lead-by-lead
+// offset finds it.
+TEST(MeasureIntervals, ALateSmallDeflectionInOneLeadEndsTheQrs) {
+  for (double noise_uV : {0.0, 15.0}) {
+    testing::KnownEcgOptions o;
+    o.noise_uV = noise_uV;
+    const testing::KnownEcg ecg = WithSmallDeflection(o, Lead::kV5, true);
+    MeasureOptions v4;
+    v4.delineation.qrs_offset_lead_threshold = 0;
+    const EcgMeasurements old = MeasureEcg(ecg.signal, v4), now = MeasureEcg(ecg.signal);
+    ASSERT_TRUE(old.qrs_ms && now.qrs_ms && now.qt_ms && old.qt_ms) << noise_uV;
+    EXPECT_NEAR(*now.qrs_ms, o.qrs_ms + 8, 6) << noise_uV;
+    EXPECT_GE(*now.qrs_ms, *old.qrs_ms + 4) << noise_uV;
+    EXPECT_EQ(*now.qt_ms, *old.qt_ms) << noise_uV;  // the T search stays on version 4's offset
   }
 }
 
