@@ -763,6 +763,22 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
         p_off =
             KneeBoundary(c, *p_off, +1, span, p_peak, options.p_knee_reach, c[p_peak], p_lo, p_hi);
       }
+      if (p_on && p_off && options.p_onset_lead_threshold > 0) {
+        // P onset lead by lead (DelineationOptions::p_onset_lead_*): never later than above.
+        const Index lo = std::max(p_lo, p_peak - reach), hi = std::min(p_hi, p_peak + reach);
+        const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
+        std::vector<Index> votes;
+        for (const auto& [l, p] : TakingLeads(detrended, lo, hi, options.p_onset_lead_share)) {
+          if (p <= p_lo) continue;
+          if (const auto on = QrsBoundary(detrended[l], p, p_lo, -1, 0,
+                                          options.p_onset_lead_threshold, 0, 0, hold))
+            votes.push_back(*on);
+        }
+        if (!votes.empty()) {
+          p_on = std::min(
+              *p_on, AgreeingExtreme(votes, Samples(options.p_onset_lead_agree_ms, rate), false));
+        }
+      }
       if (p_on && p_off) {
         b.p_onset = static_cast<size_t>(*p_on);
         b.p_offset = static_cast<size_t>(*p_off);
