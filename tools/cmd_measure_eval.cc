@@ -318,9 +318,8 @@ void Setup(CLI::App& app) {
                   "developer: version 5 per-lead QRS offset threshold at least k noise SDs");
   cmd->add_option("--qrs-offset-lead-quiet-st", d.qrs_offset_lead_quiet_st,
                   "developer: per-lead QRS offset votes only from leads with a quiet ST segment");
-  cmd->add_option(
-      "--p-onset-lead-threshold", d.p_onset_lead_threshold,
-      "developer: version 6 per-lead P onset, share of its |detrended P| (0: version 5)");
+  cmd->add_option("--p-onset-lead-threshold", d.p_onset_lead_threshold,
+                  "developer: per-lead P onset, share of the lead's |detrended P| (0: off)");
   cmd->add_option("--p-onset-lead-share", d.p_onset_lead_share,
                   "developer: per-lead P onset, leads at this share of the largest P vote");
   cmd->add_option("--p-onset-lead-agree-ms", d.p_onset_lead_agree_ms,

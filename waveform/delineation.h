@@ -173,16 +173,15 @@ struct DelineationOptions {
   double qrs_offset_lead_agree_ms = 15;
   double qrs_offset_lead_noise_sd = 10;
   bool qrs_offset_lead_quiet_st = true;
-  // P onset lead by lead (method version 6, docs/measurements.md "seventh pass"): > 0: after
+  // P onset lead by lead (developer variant, docs/measurements.md "seventh pass"): > 0: after
   // the knee, each lead whose |detrended P| (20 ms moving average) peaks within 40 ms of the P
   // peak at `p_onset_lead_share` of the largest lead's or more votes the first sample, walking
   // back from its peak, where it stays for `qrs_hold_ms` below `p_onset_lead_threshold` of its
   // peak; the onset moves to the earliest vote within `p_onset_lead_agree_ms` of the votes'
-  // median, never later. Only where a P wave was found (not in AF). Values chosen on LUDB's
-  // development half; 0: off (version 5).
-  double p_onset_lead_threshold = 0.15;
+  // median, never later. 0: off.
+  double p_onset_lead_threshold = 0;
   double p_onset_lead_share = 0.3;
-  double p_onset_lead_agree_ms = 20;
+  double p_onset_lead_agree_ms = 10;
   // Backtracking (developer variant, same section): > 0: each QRS boundary found above is moved
   // outward while the normalised sum of the leads' |deviation from their level in the quiet
   // window| (the velocity's quietest 20 ms before, respectively after, R) stays above its mean
