@@ -402,11 +402,21 @@ std::vector<double> NormalizedDeviation(const std::vector<std::vector<double>>& 
   return NormalizedSum(deviation, peak_lo, peak_hi, min_share);
 }
 
+// Where a median beat's QRS is searched (sample indices): `r`, R's sample; [peak_lo, peak_hi],
+// where each curve's QRS peak is taken (R +- 60 ms within [1, n - 2]); `hold`, the samples a slope
+// stays below its threshold at a boundary (DelineationOptions::qrs_hold_ms, at least 1).
+struct QrsSearch {
+  Index r = 0;
+  Index peak_lo = 0, peak_hi = 0;
+  Index hold = 1;
+};
+
 // A QRS boundary (`outward` -1: onset, +1: offset) moved to the knee of the spatial curve of
 // DelineationOptions::qrs_knee_*. levels: the present leads after a 4 ms moving average;
-// velocity: the normalised |slope| sum; [on, off]: the QRS found so far.
+// velocity: the normalised |slope| sum (peaks in [search.peak_lo, search.peak_hi]); [on, off]:
+// the QRS found so far.
 Index QrsKnee(const std::vector<std::vector<double>>& levels, const std::vector<double>& velocity,
-              Index boundary, int outward, Index on, Index off, Index peak_lo, Index peak_hi,
+              Index boundary, int outward, Index on, Index off, const QrsSearch& search,
               double rate, const DelineationOptions& o) {
   const Index n = static_cast<Index>(velocity.size());
   const Index span = Samples(o.qrs_knee_span_ms, rate);
@@ -417,7 +427,8 @@ Index QrsKnee(const std::vector<std::vector<double>>& levels, const std::vector<
     for (Index i = a - outward; i >= 0 && i < n; i -= outward) c[i] = c[i + outward] + velocity[i];
   } else {
     const Index half = std::max<Index>(1, Samples(5, rate));
-    c = NormalizedDeviation(levels, a - half, a + half, peak_lo, peak_hi, o.min_lead_share);
+    c = NormalizedDeviation(levels, a - half, a + half, search.peak_lo, search.peak_hi,
+                            o.min_lead_share);
   }
   const double largest = *std::max_element(c.begin() + on, c.begin() + off + 1);
   return KneeBoundary(c, boundary, outward, span, outward < 0 ? off : on, o.qrs_knee_reach, largest,
@@ -435,10 +446,13 @@ Index Backtrack(const std::vector<double>& c, Index boundary, int outward, Index
 
 // The QRS boundary (`outward` -1: onset, +1: offset) moved outward while the normalised sum of
 // the leads' |deviation from their level in the quiet window q| (4 ms moving average) stays above
-// that sum's mean plus `qrs_backtrack_sd` SDs in q; not past q, at most `qrs_backtrack_max_ms`.
+// that sum's mean plus `qrs_backtrack_sd` SDs in q (or `qrs_backtrack_share` of its peak in
+// [search.peak_lo, search.peak_hi] above that mean, if more); not past q, at most
+// `qrs_backtrack_max_ms`.
 Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWindow& q,
-                   Index boundary, int outward, Index peak_lo, Index peak_hi, double rate,
+                   Index boundary, int outward, const QrsSearch& search, double rate,
                    const DelineationOptions& o) {
+  const Index peak_lo = search.peak_lo, peak_hi = search.peak_hi;
   const std::vector<double> c = NormalizedDeviation(levels, q.start, q.start + q.width - 1, peak_lo,
                                                     peak_hi, o.min_lead_share);
   const auto [level, sd] = QuietestLevelAndSd(c, q.start, q.start + q.width - 1, q.width);
@@ -450,25 +464,65 @@ Index QrsBacktrack(const std::vector<std::vector<double>>& levels, const QuietWi
   return Backtrack(c, boundary, outward, limit, Samples(o.qrs_backtrack_max_ms, rate), threshold);
 }
 
-// A QRS boundary lead by lead (onset: method version 4, DelineationOptions::qrs_onset_lead_*;
-// offset: qrs_offset_lead_*), `step` -1 for the onset, +1 for the offset. Each lead whose slope
-// peak within [peak_lo, peak_hi] reaches `min_lead_share` of the largest lead's votes the first
-// sample, walking outward from that peak, where its slope (trailing moving average for the onset,
-// leading for the offset, centred when not `qrs_onset_lead_trailing`) stays for `hold` samples
-// below its floor (quietest 20 ms between 40 and 250 ms before, respectively after, R) plus the
-// larger of `share` of its peak above the floor and `noise_sd` SDs of the slope
-// in that quiet window. With `quiet_guard`, a lead whose mean slope 10..30 ms outside
-// `sum_boundary` (the PR, respectively ST, segment next to the QRS) is not below that threshold
-// does not vote. The boundary is the outermost vote within `agree_ms` of the votes' median;
-// nullopt when no lead votes.
-std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, Index r, Index sum_boundary,
-                                        Index peak_lo, Index peak_hi, Index hold, int step,
-                                        double share, double noise_sd, double agree_ms,
-                                        bool quiet_guard, const DelineationOptions& o) {
+// One QRS boundary's lead-by-lead rule. `step`: -1 walks back to the onset, +1 forward to the
+// offset. Each lead's slope: the central difference after a moving average over `smooth_ms`, on
+// the wave's side of each sample when `trailing` (trailing for the onset, leading for the offset;
+// AbsSlope), else centred. A lead's threshold: the larger of `share` of its slope peak above its
+// floor and `noise_sd` SDs of its quiet window. With `quiet_guard`, a lead votes only if its slope
+// next to the QRS is below that threshold. The boundary: the outermost vote within `agree_ms` of
+// the votes' median.
+struct LeadBoundaryRule {
+  int step = -1;
+  double smooth_ms = 0;
+  bool trailing = false;
+  double share = 0;
+  double noise_sd = 0;
+  double agree_ms = 0;
+  bool quiet_guard = false;
+};
+
+// The onset's rule (method version 4): DelineationOptions::qrs_onset_lead_*.
+LeadBoundaryRule OnsetRule(const DelineationOptions& o) {
+  return {-1,
+          o.qrs_onset_lead_smooth_ms,
+          o.qrs_onset_lead_trailing,
+          o.qrs_onset_lead_threshold,
+          o.qrs_onset_lead_noise_sd,
+          o.qrs_onset_lead_agree_ms,
+          o.qrs_onset_lead_quiet_pr};
+}
+
+// The offset's rule (method version 5): DelineationOptions::qrs_offset_lead_*, the slope smoothed
+// as the onset's (qrs_onset_lead_smooth_ms, qrs_onset_lead_trailing).
+LeadBoundaryRule OffsetRule(const DelineationOptions& o) {
+  return {+1,
+          o.qrs_onset_lead_smooth_ms,
+          o.qrs_onset_lead_trailing,
+          o.qrs_offset_lead_threshold,
+          o.qrs_offset_lead_noise_sd,
+          o.qrs_offset_lead_agree_ms,
+          o.qrs_offset_lead_quiet_st};
+}
+
+// A QRS boundary lead by lead, by `rule` (OnsetRule, OffsetRule). Each lead of `beat` whose slope
+// peak within [search.peak_lo, search.peak_hi] reaches `min_lead_share` of the largest lead's
+// votes the first sample, walking by rule.step from that peak (at most to 200 ms before,
+// respectively 250 ms after, R), where its slope stays for `search.hold` samples below its floor
+// (the level of its quietest 20 ms between 40 and 250 ms before, respectively after, R) plus the
+// larger of `rule.share` of its peak above the floor and `rule.noise_sd` SDs of the slope in that
+// quiet window. With `rule.quiet_guard`, a lead whose mean slope 10..30 ms outside `sum_boundary`
+// (the normalised sum's boundary: the PR, respectively ST, segment next to the QRS) is not below
+// that threshold does not vote. The boundary is the outermost vote within `rule.agree_ms` of the
+// votes' median; nullopt when no lead votes.
+std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, const QrsSearch& search,
+                                        Index sum_boundary, const LeadBoundaryRule& rule,
+                                        double min_lead_share) {
   const double rate = beat.sample_rate_hz();
   const Index n = static_cast<Index>(beat.samples_per_lead());
-  const Index half = Samples(o.qrs_onset_lead_smooth_ms / 2, rate);
-  const int side = o.qrs_onset_lead_trailing ? (step < 0 ? -1 : +1) : 0;
+  const Index r = search.r;
+  const int step = rule.step;
+  const Index half = Samples(rule.smooth_ms / 2, rate);
+  const int side = rule.trailing ? (step < 0 ? -1 : +1) : 0;
   std::vector<std::vector<double>> slopes;
   for (Lead lead : AllLeads()) {
     if (!beat.mask().present(lead)) continue;
@@ -477,21 +531,23 @@ std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, Index r, Index su
   const Index quiet = std::max<Index>(1, Samples(20, rate));
   const Index near = Samples(40, rate), far = Samples(250, rate);
   std::vector<Index> votes;
-  for (const auto& [l, p] : TakingLeads(slopes, peak_lo, peak_hi, o.min_lead_share)) {
+  for (const auto& [l, p] : TakingLeads(slopes, search.peak_lo, search.peak_hi, min_lead_share)) {
     const std::vector<double>& v = slopes[l];
     const auto [floor, sd] = step < 0 ? QuietestLevelAndSd(v, r - far, r - near, quiet)
                                       : QuietestLevelAndSd(v, r + near, r + far, quiet);
-    const double threshold = std::max(floor + share * (v[p] - floor), floor + noise_sd * sd);
+    const double threshold =
+        std::max(floor + rule.share * (v[p] - floor), floor + rule.noise_sd * sd);
     const Index g10 = sum_boundary + step * Samples(10, rate);
     const Index g30 = sum_boundary + step * Samples(30, rate);
-    if (quiet_guard && MeanOver(v, std::min(g10, g30), std::max(g10, g30)) >= threshold) continue;
+    if (rule.quiet_guard && MeanOver(v, std::min(g10, g30), std::max(g10, g30)) >= threshold)
+      continue;
     const Index limit = step < 0 ? std::max<Index>(0, r - Samples(200, rate))
                                  : std::min<Index>(n - 1, r + Samples(250, rate));
-    if (const auto b = QrsBoundary(v, p, limit, step, floor, share, 0, threshold, hold))
+    if (const auto b = QrsBoundary(v, p, limit, step, floor, rule.share, 0, threshold, search.hold))
       votes.push_back(*b);
   }
   if (votes.empty()) return std::nullopt;
-  return AgreeingExtreme(votes, Samples(agree_ms, rate), step > 0);
+  return AgreeingExtreme(votes, Samples(rule.agree_ms, rate), step > 0);
 }
 
 }  // namespace
@@ -531,6 +587,7 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
       QuietestLevelAndSd(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
   if (!(peak_velocity > floor_before) || !(peak_velocity > floor_after)) return std::nullopt;
   const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
+  const QrsSearch search{r, peak_lo, peak_hi, hold};
   const double f = options.qrs_threshold_fraction;
   const double k = options.qrs_noise_sd;
   std::optional<Index> onset =
@@ -625,17 +682,17 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   if (options.qrs_knee_span_ms > 0 || options.qrs_backtrack_sd > 0) {
     const Index on = qrs_on, off = qrs_off;
     if (options.qrs_knee_span_ms > 0) {
-      qrs_on = QrsKnee(levels, velocity, on, -1, on, off, peak_lo, peak_hi, rate, options);
-      qrs_off = QrsKnee(levels, velocity, off, +1, on, off, peak_lo, peak_hi, rate, options);
+      qrs_on = QrsKnee(levels, velocity, on, -1, on, off, search, rate, options);
+      qrs_off = QrsKnee(levels, velocity, off, +1, on, off, search, rate, options);
     }
     if (options.qrs_backtrack_sd > 0) {
       const QuietWindow before =
           QuietestWindow(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
       const QuietWindow after =
           QuietestWindow(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
-      qrs_on = QrsBacktrack(levels, before, qrs_on, -1, peak_lo, peak_hi, rate, options);
+      qrs_on = QrsBacktrack(levels, before, qrs_on, -1, search, rate, options);
       if (options.qrs_backtrack_offset)
-        qrs_off = QrsBacktrack(levels, after, qrs_off, +1, peak_lo, peak_hi, rate, options);
+        qrs_off = QrsBacktrack(levels, after, qrs_off, +1, search, rate, options);
     }
   }
   // Version 4: the onset lead by lead, where it is earlier. The P search keeps ending before the
@@ -643,17 +700,13 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   // lead, where it is later, and the T search (anchor_off).
   const Index p_anchor = qrs_on;
   if (options.qrs_onset_lead_threshold > 0) {
-    if (const auto on = LeadByLeadBoundary(
-            beat, r, *onset, peak_lo, peak_hi, hold, -1, options.qrs_onset_lead_threshold,
-            options.qrs_onset_lead_noise_sd, options.qrs_onset_lead_agree_ms,
-            options.qrs_onset_lead_quiet_pr, options))
+    if (const auto on =
+            LeadByLeadBoundary(beat, search, *onset, OnsetRule(options), options.min_lead_share))
       qrs_on = std::min(qrs_on, *on);
   }
   if (options.qrs_offset_lead_threshold > 0) {
-    if (const auto off = LeadByLeadBoundary(
-            beat, r, *offset, peak_lo, peak_hi, hold, +1, options.qrs_offset_lead_threshold,
-            options.qrs_offset_lead_noise_sd, options.qrs_offset_lead_agree_ms,
-            options.qrs_offset_lead_quiet_st, options))
+    if (const auto off =
+            LeadByLeadBoundary(beat, search, *offset, OffsetRule(options), options.min_lead_share))
       qrs_off = std::max(qrs_off, *off);
   }
   onset = qrs_on;
