@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "waveform/wavelet.h"
@@ -411,6 +413,50 @@ struct QrsSearch {
   Index hold = 1;
 };
 
+// Each present lead of `beat` (AllLeads order) after a moving average over 2*half+1 samples.
+std::vector<std::vector<double>> SmoothedLeads(const EcgSignal& beat, Index half) {
+  const Index n = static_cast<Index>(beat.samples_per_lead());
+  std::vector<std::vector<double>> out;
+  for (Lead lead : AllLeads()) {
+    if (beat.mask().present(lead)) out.push_back(Smooth(beat.lead_uV(lead), n, half));
+  }
+  return out;
+}
+
+// Each present lead's AbsSlope (`half`, `side`), in AllLeads order.
+std::vector<std::vector<double>> LeadSlopes(const EcgSignal& beat, Index half, int side = 0) {
+  const Index n = static_cast<Index>(beat.samples_per_lead());
+  std::vector<std::vector<double>> out;
+  for (Lead lead : AllLeads()) {
+    if (beat.mask().present(lead)) out.push_back(AbsSlope(beat.lead_uV(lead), n, half, side));
+  }
+  return out;
+}
+
+// The half width of the QRS stages' 4 ms moving average (at least 1 sample).
+Index QrsHalf(double rate) {
+  return std::max<Index>(1, Samples(2, rate));
+}
+
+// The quietest 20 ms of `values` between 40 and 250 ms before R (`step` -1) or after it (+1):
+// the floor (level) and noise (SD) a QRS boundary's slope falls to.
+QuietWindow QrsQuietWindow(const std::vector<double>& values, const QrsSearch& search, int step,
+                           double rate) {
+  const Index quiet = std::max<Index>(1, Samples(20, rate));
+  const Index near = Samples(40, rate), far = Samples(250, rate);
+  return step < 0 ? QuietestWindow(values, search.r - far, search.r - near, quiet)
+                  : QuietestWindow(values, search.r + near, search.r + far, quiet);
+}
+
+// The farthest sample a QRS boundary is walked to on `values`: 200 ms before R (`step` -1) or
+// 250 ms after it (+1), within the curve.
+Index QrsWalkLimit(const std::vector<double>& values, const QrsSearch& search, int step,
+                   double rate) {
+  const Index n = static_cast<Index>(values.size());
+  return step < 0 ? std::max<Index>(0, search.r - Samples(200, rate))
+                  : std::min<Index>(n - 1, search.r + Samples(250, rate));
+}
+
 // A QRS boundary (`outward` -1: onset, +1: offset) moved to the knee of the spatial curve of
 // DelineationOptions::qrs_knee_*. levels: the present leads after a 4 ms moving average;
 // velocity: the normalised |slope| sum (peaks in [search.peak_lo, search.peak_hi]); [on, off]:
@@ -518,36 +564,374 @@ std::optional<Index> LeadByLeadBoundary(const EcgSignal& beat, const QrsSearch& 
                                         Index sum_boundary, const LeadBoundaryRule& rule,
                                         double min_lead_share) {
   const double rate = beat.sample_rate_hz();
-  const Index n = static_cast<Index>(beat.samples_per_lead());
-  const Index r = search.r;
   const int step = rule.step;
   const Index half = Samples(rule.smooth_ms / 2, rate);
   const int side = rule.trailing ? (step < 0 ? -1 : +1) : 0;
-  std::vector<std::vector<double>> slopes;
-  for (Lead lead : AllLeads()) {
-    if (!beat.mask().present(lead)) continue;
-    slopes.push_back(AbsSlope(beat.lead_uV(lead), n, half, side));
-  }
-  const Index quiet = std::max<Index>(1, Samples(20, rate));
-  const Index near = Samples(40, rate), far = Samples(250, rate);
+  const std::vector<std::vector<double>> slopes = LeadSlopes(beat, half, side);
   std::vector<Index> votes;
   for (const auto& [l, p] : TakingLeads(slopes, search.peak_lo, search.peak_hi, min_lead_share)) {
     const std::vector<double>& v = slopes[l];
-    const auto [floor, sd] = step < 0 ? QuietestLevelAndSd(v, r - far, r - near, quiet)
-                                      : QuietestLevelAndSd(v, r + near, r + far, quiet);
+    const QuietWindow q = QrsQuietWindow(v, search, step, rate);
+    const double floor = q.level;
     const double threshold =
-        std::max(floor + rule.share * (v[p] - floor), floor + rule.noise_sd * sd);
+        std::max(floor + rule.share * (v[p] - floor), floor + rule.noise_sd * q.sd);
     const Index g10 = sum_boundary + step * Samples(10, rate);
     const Index g30 = sum_boundary + step * Samples(30, rate);
     if (rule.quiet_guard && MeanOver(v, std::min(g10, g30), std::max(g10, g30)) >= threshold)
       continue;
-    const Index limit = step < 0 ? std::max<Index>(0, r - Samples(200, rate))
-                                 : std::min<Index>(n - 1, r + Samples(250, rate));
-    if (const auto b = QrsBoundary(v, p, limit, step, floor, rule.share, 0, threshold, search.hold))
+    if (const auto b = QrsBoundary(v, p, QrsWalkLimit(v, search, step, rate), step, floor,
+                                   rule.share, 0, threshold, search.hold))
       votes.push_back(*b);
   }
   if (votes.empty()) return std::nullopt;
   return AgreeingExtreme(votes, Samples(rule.agree_ms, rate), step > 0);
+}
+
+// QRS onset and offset (sample indices).
+struct QrsSpan {
+  Index on = 0, off = 0;
+};
+
+// The QRS on `velocity` (the leads' normalised |slope| sum): from its peak near R, on each side
+// the first sample where it stays search.hold samples below its floor plus
+// qrs_threshold_fraction of the peak above it, and at least qrs_noise_sd SDs above the floor;
+// nullopt when the peak does not rise above both floors or a side has no such sample.
+std::optional<QrsSpan> SumQrs(const std::vector<double>& velocity, const QrsSearch& search,
+                              double rate, const DelineationOptions& o) {
+  const Index peak = static_cast<Index>(
+      std::max_element(velocity.begin() + search.peak_lo, velocity.begin() + search.peak_hi + 1) -
+      velocity.begin());
+  const QuietWindow before = QrsQuietWindow(velocity, search, -1, rate);
+  const QuietWindow after = QrsQuietWindow(velocity, search, +1, rate);
+  if (!(velocity[peak] > before.level) || !(velocity[peak] > after.level)) return std::nullopt;
+  const double f = o.qrs_threshold_fraction;
+  const double k = o.qrs_noise_sd;
+  const std::optional<Index> onset =
+      QrsBoundary(velocity, peak, QrsWalkLimit(velocity, search, -1, rate), -1, before.level, f, 0,
+                  before.level + k * before.sd, search.hold);
+  const std::optional<Index> offset =
+      QrsBoundary(velocity, peak, QrsWalkLimit(velocity, search, +1, rate), +1, after.level, f, 0,
+                  after.level + k * after.sd, search.hold);
+  if (!onset || !offset) return std::nullopt;
+  return QrsSpan{*onset, *offset};
+}
+
+// Developer variant (qrs_lead_rank, qrs_agree_ms): each side of `qrs` that gets votes replaced by
+// the k-th extreme of (with qrs_agree_ms: the extreme within it of the median of) the taking
+// leads' boundaries on their own |slope| (qrs_lead_smooth_ms; `slopes`, the sum's, when equal).
+QrsSpan LeadRankQrs(const EcgSignal& beat, const std::vector<std::vector<double>>& slopes,
+                    const QrsSearch& search, QrsSpan qrs, const DelineationOptions& o) {
+  const double rate = beat.sample_rate_hz();
+  const double f = o.qrs_threshold_fraction;
+  const double k = o.qrs_noise_sd;
+  const double f_off = o.qrs_offset_threshold_fraction > 0 ? o.qrs_offset_threshold_fraction : f;
+  const Index lead_half = Samples(o.qrs_lead_smooth_ms / 2, rate);
+  const std::vector<std::vector<double>> lead_slopes =
+      lead_half == QrsHalf(rate) ? slopes : LeadSlopes(beat, lead_half);
+  std::vector<Index> ons, offs;
+  for (const auto& [l, p] :
+       TakingLeads(lead_slopes, search.peak_lo, search.peak_hi, o.min_lead_share)) {
+    const std::vector<double>& v = lead_slopes[l];
+    const QuietWindow before = QrsQuietWindow(v, search, -1, rate);
+    const QuietWindow after = QrsQuietWindow(v, search, +1, rate);
+    if (const auto on = QrsBoundary(v, p, QrsWalkLimit(v, search, -1, rate), -1, before.level, f,
+                                    o.qrs_wave_share, before.level + k * before.sd, search.hold))
+      ons.push_back(*on);
+    if (const auto off =
+            QrsBoundary(v, p, QrsWalkLimit(v, search, +1, rate), +1, after.level, f_off,
+                        o.qrs_wave_share, after.level + k * after.sd, search.hold))
+      offs.push_back(*off);
+  }
+  const Index agree = Samples(o.qrs_agree_ms, rate);
+  if (!ons.empty()) {
+    qrs.on = o.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
+                                : RankedBoundary(ons, o.qrs_lead_rank, false);
+  }
+  if (!offs.empty()) {
+    qrs.off = o.qrs_agree_ms > 0 ? AgreeingExtreme(offs, agree, true)
+                                 : RankedBoundary(offs, o.qrs_lead_rank, true);
+  }
+  return qrs;
+}
+
+// Developer variant (qrs_wavelet): each side of `qrs` that gets votes replaced by the taking
+// leads' wavelet boundaries (WaveletQrsBoundaries): the extreme within qrs_agree_ms (else 10 ms)
+// of their median, or with qrs_lead_rank and no qrs_agree_ms the k-th extreme.
+QrsSpan WaveletLeadsQrs(const EcgSignal& beat, const QrsSearch& search, QrsSpan qrs,
+                        const DelineationOptions& o) {
+  const double rate = beat.sample_rate_hz();
+  const Index n = static_cast<Index>(beat.samples_per_lead());
+  const Index r = search.r;
+  const Index quiet = std::max<Index>(1, Samples(20, rate));
+  const int scale = WaveletScaleAt(o.qrs_wavelet_scale, rate);
+  const std::vector<std::vector<double>> levels = SmoothedLeads(beat, QrsHalf(rate));
+  std::vector<std::vector<double>> transforms, moduli;
+  for (Lead lead : AllLeads()) {
+    if (!beat.mask().present(lead)) continue;
+    transforms.push_back(std::move(QuadraticSplineWavelet(beat.lead_uV(lead), n, scale).back()));
+    moduli.emplace_back(transforms.back().size());
+    std::transform(transforms.back().begin(), transforms.back().end(), moduli.back().begin(),
+                   [](double v) { return std::abs(v); });
+  }
+  std::vector<Index> ons, offs;
+  for (const auto& [l, p] : TakingLeads(moduli, search.peak_lo, search.peak_hi, o.min_lead_share)) {
+    const WaveletQrs q = WaveletQrsBoundaries(
+        transforms[l], levels[l],
+        QuietestSd(levels[l], r - Samples(250, rate), r - Samples(40, rate), quiet), p, rate, o);
+    if (q.onset) ons.push_back(*q.onset);
+    if (q.offset) offs.push_back(*q.offset);
+  }
+  const bool ranked = o.qrs_agree_ms <= 0 && o.qrs_lead_rank > 0;
+  const Index agree = Samples(o.qrs_agree_ms > 0 ? o.qrs_agree_ms : 10, rate);
+  if (!ons.empty()) {
+    qrs.on =
+        ranked ? RankedBoundary(ons, o.qrs_lead_rank, false) : AgreeingExtreme(ons, agree, false);
+  }
+  if (!offs.empty()) {
+    qrs.off =
+        ranked ? RankedBoundary(offs, o.qrs_lead_rank, true) : AgreeingExtreme(offs, agree, true);
+  }
+  return qrs;
+}
+
+// Knee and backtracking variants: `qrs` moved to the knees of the spatial curve (QrsKnee, with
+// qrs_knee_span_ms), then outward (QrsBacktrack, with qrs_backtrack_sd; the offset too with
+// qrs_backtrack_offset). levels: the present leads after the 4 ms moving average.
+QrsSpan KneeAndBacktrackQrs(const std::vector<std::vector<double>>& levels,
+                            const std::vector<double>& velocity, const QrsSearch& search,
+                            QrsSpan qrs, double rate, const DelineationOptions& o) {
+  if (o.qrs_knee_span_ms > 0) {
+    const Index on = qrs.on, off = qrs.off;
+    qrs.on = QrsKnee(levels, velocity, on, -1, on, off, search, rate, o);
+    qrs.off = QrsKnee(levels, velocity, off, +1, on, off, search, rate, o);
+  }
+  if (o.qrs_backtrack_sd > 0) {
+    const QuietWindow before = QrsQuietWindow(velocity, search, -1, rate);
+    const QuietWindow after = QrsQuietWindow(velocity, search, +1, rate);
+    qrs.on = QrsBacktrack(levels, before, qrs.on, -1, search, rate, o);
+    if (o.qrs_backtrack_offset) qrs.off = QrsBacktrack(levels, after, qrs.off, +1, search, rate, o);
+  }
+  return qrs;
+}
+
+// Versions 4 and 5 (qrs_onset_lead_*, qrs_offset_lead_*): `qrs` widened to the boundaries found
+// lead by lead (LeadByLeadBoundary), the onset where earlier, the offset where later; `sum`: the
+// normalised sum's QRS, next to which the quiet guards look.
+QrsSpan LeadByLeadQrs(const EcgSignal& beat, const QrsSearch& search, const QrsSpan& sum,
+                      QrsSpan qrs, const DelineationOptions& o) {
+  if (o.qrs_onset_lead_threshold > 0) {
+    if (const auto on = LeadByLeadBoundary(beat, search, sum.on, OnsetRule(o), o.min_lead_share))
+      qrs.on = std::min(qrs.on, *on);
+  }
+  if (o.qrs_offset_lead_threshold > 0) {
+    if (const auto off = LeadByLeadBoundary(beat, search, sum.off, OffsetRule(o), o.min_lead_share))
+      qrs.off = std::max(qrs.off, *off);
+  }
+  return qrs;
+}
+
+// Each lead's |x - its entry of `baselines`|.
+std::vector<std::vector<double>> AbsDeviation(const std::vector<std::vector<double>>& leads,
+                                              const std::vector<double>& baselines) {
+  const Index n = static_cast<Index>(leads[0].size());
+  std::vector<std::vector<double>> deviation(leads.size(), std::vector<double>(n));
+  for (size_t l = 0; l < leads.size(); ++l) {
+    for (Index i = 0; i < n; ++i) deviation[l][i] = std::abs(leads[l][i] - baselines[l]);
+  }
+  return deviation;
+}
+
+// Where a T wave is searched (sample indices): its peak in [lo, hi], its end in (peak, end_hi].
+struct TSearch {
+  Index lo = 0, hi = 0, peak = 0, end_hi = 0;
+};
+
+// The T end by Zhang's area indicator (t_area_window_ms) in (t.peak, t.end_hi]: on `m`, the
+// normalised sum of `deviation`, or with t_lead_rank the k-th latest of the taking leads' ends.
+std::optional<Index> TEnd(const std::vector<std::vector<double>>& deviation,
+                          const std::vector<double>& m, const TSearch& t, double rate,
+                          const DelineationOptions& o) {
+  const Index w = Samples(o.t_area_window_ms, rate);
+  if (o.t_lead_rank > 0) {
+    std::vector<Index> ends;
+    for (const auto& [l, p] : TakingLeads(deviation, t.lo, t.hi, o.min_lead_share)) {
+      if (const auto e = AreaBoundary(deviation[l], p + 1, std::max(t.end_hi, p + 1), w, true))
+        ends.push_back(*e);
+    }
+    if (ends.empty()) return std::nullopt;
+    return RankedBoundary(ends, o.t_lead_rank, true);
+  }
+  return AreaBoundary(m, t.peak + 1, t.end_hi, w, true);
+}
+
+// The T end `t_end` moved to the knee (t_knee_span_ms, t_knee_reach) of the normalised
+// |deviation from `baselines`| of `levels`, the leads after a 4 ms moving average: a 20 ms one
+// would move the knee of a sharp corner by up to 10 ms.
+Index TKnee(const std::vector<std::vector<double>>& levels, const std::vector<double>& baselines,
+            const TSearch& t, Index t_end, double rate, const DelineationOptions& o) {
+  const std::vector<double> c =
+      NormalizedSum(AbsDeviation(levels, baselines), t.lo, t.hi, o.min_lead_share);
+  return KneeBoundary(c, t_end, +1, Samples(o.t_knee_span_ms, rate), t.peak, o.t_knee_reach,
+                      c[t.peak], 0, t.end_hi);
+}
+
+// The T wave, searched from 60 ms after `qrs_off` to 0.65 RR (at most 600 ms) after `r`: its peak
+// on the normalised |deviation of `wave_leads` from `baselines`|, its end by TEnd (then TKnee
+// with t_knee_span_ms, on `levels`). Sets b.t_peak, and b.t_offset when found.
+void DelineateT(const std::vector<std::vector<double>>& wave_leads,
+                const std::vector<std::vector<double>>& levels,
+                const std::vector<double>& baselines, Index r, Index qrs_off, double rr_ms,
+                double rate, const DelineationOptions& o, BeatBoundaries& b) {
+  const Index n = static_cast<Index>(wave_leads[0].size());
+  const Index rr = Samples(rr_ms, rate);
+  TSearch t;
+  t.lo = qrs_off + Samples(60, rate);
+  t.hi =
+      std::min<Index>(n - 1, r + std::min<Index>(Samples(0.65 * rr_ms, rate), Samples(600, rate)));
+  if (t.lo >= t.hi) return;
+  const std::vector<std::vector<double>> deviation = AbsDeviation(wave_leads, baselines);
+  const std::vector<double> m = NormalizedSum(deviation, t.lo, t.hi, o.min_lead_share);
+  t.peak = static_cast<Index>(std::max_element(m.begin() + t.lo, m.begin() + t.hi + 1) - m.begin());
+  t.end_hi = std::min({n - 1, t.peak + Samples(300, rate),
+                       std::max(t.peak + Samples(100, rate), r + rr - Samples(200, rate))});
+  b.t_peak = static_cast<size_t>(t.peak);
+  std::optional<Index> t_end = TEnd(deviation, m, t, rate, o);
+  if (t_end && o.t_knee_span_ms > 0) t_end = TKnee(levels, baselines, t, *t_end, rate, o);
+  if (t_end) b.t_offset = static_cast<size_t>(*t_end);
+}
+
+// The P wave's window [first, second]: from the previous beat's T end plus 20 ms (without a T
+// end, 0.6 RR after the previous R), at most 400 ms, to 10 ms before `qrs_on`.
+std::pair<Index, Index> PWindow(Index qrs_on, const std::optional<size_t>& t_offset, Index r,
+                                double rr_ms, double rate) {
+  const Index rr = Samples(rr_ms, rate);
+  const Index p_hi = qrs_on - Samples(10, rate);
+  Index p_lo = std::max<Index>(0, qrs_on - Samples(400, rate));
+  if (t_offset) {
+    p_lo = std::max<Index>(p_lo, static_cast<Index>(*t_offset) - rr + Samples(20, rate));
+  } else {
+    p_lo = std::max<Index>(p_lo, r - rr + Samples(0.6 * rr_ms, rate));
+  }
+  return {p_lo, p_hi};
+}
+
+// Each lead detrended over [from, to]: |x minus the line through its 10 ms levels at the two
+// ends| there, 0 outside (SpatialMagnitude of the one lead).
+std::vector<std::vector<double>> DetrendedLeads(const std::vector<std::vector<double>>& leads,
+                                                Index from, Index to, double rate) {
+  std::vector<std::vector<double>> detrended(leads.size());
+  for (size_t l = 0; l < leads.size(); ++l)
+    detrended[l] = SpatialMagnitude({leads[l]}, {0.0}, from, to, true, rate);
+  return detrended;
+}
+
+// A P wave search: the window [lo, hi] (PWindow), each lead detrended over it (DetrendedLeads),
+// the spatial magnitude's `peak` there and its amplitude; each lead's P peak is taken in
+// [lead_lo, lead_hi] (`reach`, 40 ms, around the peak within the window), among the leads that
+// reach `share` (p_lead_share, else min_lead_share) of the largest.
+struct PSearch {
+  Index lo = 0, hi = 0, peak = 0, reach = 0, lead_lo = 0, lead_hi = 0;
+  double amplitude_uV = 0;
+  double share = 0;
+  std::vector<std::vector<double>> detrended;
+};
+
+// The P search in [p_lo, p_hi] on `wave_leads` (lo, hi, detrended, peak, amplitude_uV; reach,
+// lead_lo, lead_hi and share from the options).
+PSearch FindP(const std::vector<std::vector<double>>& wave_leads, Index p_lo, Index p_hi,
+              double rate, const DelineationOptions& o) {
+  const Index n = static_cast<Index>(wave_leads[0].size());
+  PSearch ps;
+  ps.lo = p_lo;
+  ps.hi = p_hi;
+  ps.detrended = DetrendedLeads(wave_leads, p_lo, p_hi, rate);
+  std::vector<double> spatial(n, 0.0);
+  for (const auto& d : ps.detrended) {
+    for (Index i = p_lo; i <= p_hi; ++i) spatial[i] += d[i] * d[i];
+  }
+  ps.peak = static_cast<Index>(
+      std::max_element(spatial.begin() + p_lo, spatial.begin() + p_hi + 1) - spatial.begin());
+  ps.amplitude_uV = std::sqrt(spatial[ps.peak]);
+  ps.reach = Samples(40, rate);
+  ps.lead_lo = std::max(p_lo, ps.peak - ps.reach);
+  ps.lead_hi = std::min(p_hi, ps.peak + ps.reach);
+  ps.share = o.p_lead_share > 0 ? o.p_lead_share : o.min_lead_share;
+  return ps;
+}
+
+// The P onset and offset by Zhang's area indicator (p_area_window_ms) on the detrended leads'
+// normalised sum; with p_lead_rank, each side the k-th extreme of the taking leads' where any.
+std::pair<std::optional<Index>, std::optional<Index>> PByArea(const PSearch& ps, double rate,
+                                                              const DelineationOptions& o) {
+  const std::vector<double> m =
+      NormalizedSum(ps.detrended, ps.peak - ps.reach, ps.peak + ps.reach, ps.share);
+  const Index w = std::max<Index>(1, Samples(o.p_area_window_ms, rate));
+  std::optional<Index> p_on = AreaBoundary(m, ps.lo, ps.peak - 1, w, false);
+  std::optional<Index> p_off = AreaBoundary(m, ps.peak + 1, ps.hi, w, true);
+  if (o.p_lead_rank > 0) {
+    std::vector<Index> ons, offs;
+    for (const auto& [l, p] : TakingLeads(ps.detrended, ps.lead_lo, ps.lead_hi, ps.share)) {
+      if (p <= ps.lo || p >= ps.hi) continue;
+      if (const auto on = AreaBoundary(ps.detrended[l], ps.lo, p - 1, w, false)) ons.push_back(*on);
+      if (const auto off = AreaBoundary(ps.detrended[l], p + 1, ps.hi, w, true))
+        offs.push_back(*off);
+    }
+    if (!ons.empty()) p_on = RankedBoundary(ons, o.p_lead_rank, false);
+    if (!offs.empty()) p_off = RankedBoundary(offs, o.p_lead_rank, true);
+  }
+  return {p_on, p_off};
+}
+
+// The P onset `on` and offset `off` moved to the knees (p_knee_span_ms, p_knee_reach) of the
+// normalised sum of `levels` (the leads after a 4 ms moving average, see TKnee) detrended over
+// the window; the knee's quiet end stays inside the window (the curve is 0 outside it).
+std::pair<Index, Index> PKnee(const std::vector<std::vector<double>>& levels, const PSearch& ps,
+                              Index on, Index off, double rate, const DelineationOptions& o) {
+  const Index span = Samples(o.p_knee_span_ms, rate);
+  const std::vector<double> c = NormalizedSum(DetrendedLeads(levels, ps.lo, ps.hi, rate),
+                                              ps.peak - ps.reach, ps.peak + ps.reach, ps.share);
+  return {KneeBoundary(c, on, -1, span, ps.peak, o.p_knee_reach, c[ps.peak], ps.lo, ps.hi),
+          KneeBoundary(c, off, +1, span, ps.peak, o.p_knee_reach, c[ps.peak], ps.lo, ps.hi)};
+}
+
+// The P onset lead by lead (p_onset_lead_*): each taking lead votes the first sample before its
+// P peak where its detrended |P| stays `hold` samples below p_onset_lead_threshold of that peak;
+// the earliest vote within p_onset_lead_agree_ms of the median; nullopt when no lead votes.
+std::optional<Index> POnsetLeadByLead(const PSearch& ps, Index hold, double rate,
+                                      const DelineationOptions& o) {
+  std::vector<Index> votes;
+  for (const auto& [l, p] :
+       TakingLeads(ps.detrended, ps.lead_lo, ps.lead_hi, o.p_onset_lead_share)) {
+    if (p <= ps.lo) continue;
+    if (const auto on =
+            QrsBoundary(ps.detrended[l], p, ps.lo, -1, 0, o.p_onset_lead_threshold, 0, 0, hold))
+      votes.push_back(*on);
+  }
+  if (votes.empty()) return std::nullopt;
+  return AgreeingExtreme(votes, Samples(o.p_onset_lead_agree_ms, rate), false);
+}
+
+// The P wave in [p_lo, p_hi] (PWindow), each lead detrended by the line through its levels at the
+// window's ends: found on the spatial magnitude (FindP), delimited by PByArea, then PKnee (with
+// p_knee_span_ms) and POnsetLeadByLead (with p_onset_lead_threshold, never later). Sets
+// b.p_amplitude_uV when the window is at least 60 ms, and b.p_onset and b.p_offset when found.
+void DelineateP(const std::vector<std::vector<double>>& wave_leads,
+                const std::vector<std::vector<double>>& levels, Index p_lo, Index p_hi, Index hold,
+                double rate, const DelineationOptions& o, BeatBoundaries& b) {
+  if (p_hi - p_lo < Samples(60, rate)) return;
+  const PSearch ps = FindP(wave_leads, p_lo, p_hi, rate, o);
+  b.p_amplitude_uV = ps.amplitude_uV;
+  if (!(b.p_amplitude_uV >= o.min_p_amplitude_uV && ps.peak > ps.lo && ps.peak < ps.hi)) return;
+  auto [p_on, p_off] = PByArea(ps, rate, o);
+  if (p_on && p_off && o.p_knee_span_ms > 0)
+    std::tie(p_on, p_off) = PKnee(levels, ps, *p_on, *p_off, rate, o);
+  if (p_on && p_off && o.p_onset_lead_threshold > 0) {
+    if (const auto on = POnsetLeadByLead(ps, hold, rate, o)) p_on = std::min(*p_on, *on);
+  }
+  if (p_on && p_off) {
+    b.p_onset = static_cast<size_t>(*p_on);
+    b.p_offset = static_cast<size_t>(*p_off);
+  }
 }
 
 }  // namespace
@@ -562,282 +946,46 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
 
   // QRS: the normalised velocity (|slope| after a 4 ms moving average) against its floor. Other
   // waves: 20 ms moving averages.
-  std::vector<std::vector<double>> slopes, wave_leads;
-  const Index qrs_half = std::max<Index>(1, Samples(2, rate));
-  const Index wave_half = Samples(10, rate);
-  for (Lead lead : AllLeads()) {
-    if (!beat.mask().present(lead)) continue;
-    slopes.push_back(AbsSlope(beat.lead_uV(lead), n, qrs_half));
-    wave_leads.push_back(Smooth(beat.lead_uV(lead), n, wave_half));
-  }
+  const Index qrs_half = QrsHalf(rate);
+  const std::vector<std::vector<double>> slopes = LeadSlopes(beat, qrs_half);
   if (slopes.empty()) return std::nullopt;
-  const size_t leads = slopes.size();
-  const Index peak_lo = std::max<Index>(1, r - Samples(60, rate));
-  const Index peak_hi = std::min<Index>(n - 2, r + Samples(60, rate));
+  const std::vector<std::vector<double>> wave_leads = SmoothedLeads(beat, Samples(10, rate));
+  const QrsSearch search{r, std::max<Index>(1, r - Samples(60, rate)),
+                         std::min<Index>(n - 2, r + Samples(60, rate)),
+                         std::max<Index>(1, Samples(options.qrs_hold_ms, rate))};
   const std::vector<double> velocity =
-      NormalizedSum(slopes, peak_lo, peak_hi, options.min_lead_share);
-  const Index peak = static_cast<Index>(
-      std::max_element(velocity.begin() + peak_lo, velocity.begin() + peak_hi + 1) -
-      velocity.begin());
-  const double peak_velocity = velocity[peak];
-  const Index quiet = std::max<Index>(1, Samples(20, rate));
-  const auto [floor_before, noise_before] =
-      QuietestLevelAndSd(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
-  const auto [floor_after, noise_after] =
-      QuietestLevelAndSd(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
-  if (!(peak_velocity > floor_before) || !(peak_velocity > floor_after)) return std::nullopt;
-  const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
-  const QrsSearch search{r, peak_lo, peak_hi, hold};
-  const double f = options.qrs_threshold_fraction;
-  const double k = options.qrs_noise_sd;
-  std::optional<Index> onset =
-      QrsBoundary(velocity, peak, std::max<Index>(0, r - Samples(200, rate)), -1, floor_before, f,
-                  0, floor_before + k * noise_before, hold);
-  std::optional<Index> offset =
-      QrsBoundary(velocity, peak, std::min<Index>(n - 1, r + Samples(250, rate)), +1, floor_after,
-                  f, 0, floor_after + k * noise_after, hold);
-  if (!onset || !offset) return std::nullopt;
-  Index qrs_on = *onset, qrs_off = *offset;
-  if (!options.qrs_wavelet && (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0)) {
-    const double f_off =
-        options.qrs_offset_threshold_fraction > 0 ? options.qrs_offset_threshold_fraction : f;
-    std::vector<std::vector<double>> lead_slopes;
-    const Index lead_half = Samples(options.qrs_lead_smooth_ms / 2, rate);
-    if (lead_half == qrs_half) {
-      lead_slopes = slopes;
-    } else {
-      for (Lead lead : AllLeads()) {
-        if (beat.mask().present(lead))
-          lead_slopes.push_back(AbsSlope(beat.lead_uV(lead), n, lead_half));
-      }
-    }
-    std::vector<Index> ons, offs;
-    for (const auto& [l, p] : TakingLeads(lead_slopes, peak_lo, peak_hi, options.min_lead_share)) {
-      const std::vector<double>& v = lead_slopes[l];
-      const auto [before, before_sd] =
-          QuietestLevelAndSd(v, r - Samples(250, rate), r - Samples(40, rate), quiet);
-      const auto [after, after_sd] =
-          QuietestLevelAndSd(v, r + Samples(40, rate), r + Samples(250, rate), quiet);
-      if (const auto on = QrsBoundary(v, p, std::max<Index>(0, r - Samples(200, rate)), -1, before,
-                                      f, options.qrs_wave_share, before + k * before_sd, hold))
-        ons.push_back(*on);
-      if (const auto off =
-              QrsBoundary(v, p, std::min<Index>(n - 1, r + Samples(250, rate)), +1, after, f_off,
-                          options.qrs_wave_share, after + k * after_sd, hold))
-        offs.push_back(*off);
-    }
-    const Index agree = Samples(options.qrs_agree_ms, rate);
-    if (!ons.empty()) {
-      qrs_on = options.qrs_agree_ms > 0 ? AgreeingExtreme(ons, agree, false)
-                                        : RankedBoundary(ons, options.qrs_lead_rank, false);
-    }
-    if (!offs.empty()) {
-      qrs_off = options.qrs_agree_ms > 0 ? AgreeingExtreme(offs, agree, true)
-                                         : RankedBoundary(offs, options.qrs_lead_rank, true);
-    }
-  }
-  if (options.qrs_wavelet) {
-    const int scale = WaveletScaleAt(options.qrs_wavelet_scale, rate);
-    std::vector<std::vector<double>> transforms, moduli, levels;
-    for (Lead lead : AllLeads()) {
-      if (!beat.mask().present(lead)) continue;
-      levels.push_back(Smooth(beat.lead_uV(lead), n, qrs_half));
-      transforms.push_back(std::move(QuadraticSplineWavelet(beat.lead_uV(lead), n, scale).back()));
-      moduli.emplace_back(transforms.back().size());
-      std::transform(transforms.back().begin(), transforms.back().end(), moduli.back().begin(),
-                     [](double v) { return std::abs(v); });
-    }
-    std::vector<Index> ons, offs;
-    for (const auto& [l, p] : TakingLeads(moduli, peak_lo, peak_hi, options.min_lead_share)) {
-      const WaveletQrs q = WaveletQrsBoundaries(
-          transforms[l], levels[l],
-          QuietestSd(levels[l], r - Samples(250, rate), r - Samples(40, rate), quiet), p, rate,
-          options);
-      if (q.onset) ons.push_back(*q.onset);
-      if (q.offset) offs.push_back(*q.offset);
-    }
-    const bool ranked = options.qrs_agree_ms <= 0 && options.qrs_lead_rank > 0;
-    const Index agree = Samples(options.qrs_agree_ms > 0 ? options.qrs_agree_ms : 10, rate);
-    if (!ons.empty()) {
-      qrs_on = ranked ? RankedBoundary(ons, options.qrs_lead_rank, false)
-                      : AgreeingExtreme(ons, agree, false);
-    }
-    if (!offs.empty()) {
-      qrs_off = ranked ? RankedBoundary(offs, options.qrs_lead_rank, true)
-                       : AgreeingExtreme(offs, agree, true);
-    }
-  }
+      NormalizedSum(slopes, search.peak_lo, search.peak_hi, options.min_lead_share);
+  const std::optional<QrsSpan> sum = SumQrs(velocity, search, rate, options);
+  if (!sum) return std::nullopt;
+  QrsSpan qrs = *sum;
+  if (!options.qrs_wavelet && (options.qrs_lead_rank > 0 || options.qrs_agree_ms > 0))
+    qrs = LeadRankQrs(beat, slopes, search, qrs, options);
+  if (options.qrs_wavelet) qrs = WaveletLeadsQrs(beat, search, qrs, options);
   // The leads after a 4 ms moving average, for the knee and backtracking variants.
   std::vector<std::vector<double>> levels;
   if (options.qrs_knee_span_ms > 0 || options.qrs_backtrack_sd > 0 || options.p_knee_span_ms > 0 ||
-      options.t_knee_span_ms > 0) {
-    for (Lead lead : AllLeads()) {
-      if (beat.mask().present(lead)) levels.push_back(Smooth(beat.lead_uV(lead), n, qrs_half));
-    }
-  }
+      options.t_knee_span_ms > 0)
+    levels = SmoothedLeads(beat, qrs_half);
   // The PQ level and the T search stay anchored on the boundaries found so far: the refinements
   // below move the reported QRS only (a T end that follows the PQ level moves by tens of ms when
   // QRS onset moves by a few; docs/measurements.md, third and fourth passes).
-  const Index anchor_on = qrs_on, anchor_off = qrs_off;
-  if (options.qrs_knee_span_ms > 0 || options.qrs_backtrack_sd > 0) {
-    const Index on = qrs_on, off = qrs_off;
-    if (options.qrs_knee_span_ms > 0) {
-      qrs_on = QrsKnee(levels, velocity, on, -1, on, off, search, rate, options);
-      qrs_off = QrsKnee(levels, velocity, off, +1, on, off, search, rate, options);
-    }
-    if (options.qrs_backtrack_sd > 0) {
-      const QuietWindow before =
-          QuietestWindow(velocity, r - Samples(250, rate), r - Samples(40, rate), quiet);
-      const QuietWindow after =
-          QuietestWindow(velocity, r + Samples(40, rate), r + Samples(250, rate), quiet);
-      qrs_on = QrsBacktrack(levels, before, qrs_on, -1, search, rate, options);
-      if (options.qrs_backtrack_offset)
-        qrs_off = QrsBacktrack(levels, after, qrs_off, +1, search, rate, options);
-    }
-  }
+  const QrsSpan anchor = qrs;
+  qrs = KneeAndBacktrackQrs(levels, velocity, search, qrs, rate, options);
   // Version 4: the onset lead by lead, where it is earlier. The P search keeps ending before the
   // onset found without it, so that the P wave does not move with it; likewise the offset lead by
-  // lead, where it is later, and the T search (anchor_off).
-  const Index p_anchor = qrs_on;
-  if (options.qrs_onset_lead_threshold > 0) {
-    if (const auto on =
-            LeadByLeadBoundary(beat, search, *onset, OnsetRule(options), options.min_lead_share))
-      qrs_on = std::min(qrs_on, *on);
-  }
-  if (options.qrs_offset_lead_threshold > 0) {
-    if (const auto off =
-            LeadByLeadBoundary(beat, search, *offset, OffsetRule(options), options.min_lead_share))
-      qrs_off = std::max(qrs_off, *off);
-  }
-  onset = qrs_on;
-  offset = qrs_off;
+  // lead, where it is later, and the T search (anchor.off).
+  const Index p_anchor = qrs.on;
+  qrs = LeadByLeadQrs(beat, search, *sum, qrs, options);
 
   BeatBoundaries b;
-  b.qrs_onset = static_cast<size_t>(*onset);
-  b.qrs_offset = static_cast<size_t>(*offset);
-  b.pq_anchor = static_cast<size_t>(anchor_on);
+  b.qrs_onset = static_cast<size_t>(qrs.on);
+  b.qrs_offset = static_cast<size_t>(qrs.off);
+  b.pq_anchor = static_cast<size_t>(anchor.on);
   std::vector<double> baselines;
-  for (const auto& x : wave_leads) baselines.push_back(PqBaseline(x, anchor_on, rate));
-
-  // T wave: peak and end (Zhang's area indicator) on the normalised |deviation from baseline|.
-  const Index rr = Samples(rr_ms, rate);
-  const Index t_lo = anchor_off + Samples(60, rate);
-  const Index t_hi =
-      std::min<Index>(n - 1, r + std::min<Index>(Samples(0.65 * rr_ms, rate), Samples(600, rate)));
-  if (t_lo < t_hi) {
-    std::vector<std::vector<double>> deviation(leads, std::vector<double>(n));
-    for (size_t l = 0; l < leads; ++l) {
-      for (Index i = 0; i < n; ++i) deviation[l][i] = std::abs(wave_leads[l][i] - baselines[l]);
-    }
-    const std::vector<double> m = NormalizedSum(deviation, t_lo, t_hi, options.min_lead_share);
-    const Index t_peak =
-        static_cast<Index>(std::max_element(m.begin() + t_lo, m.begin() + t_hi + 1) - m.begin());
-    const Index end_hi =
-        std::min({n - 1, t_peak + Samples(300, rate),
-                  std::max(t_peak + Samples(100, rate), r + rr - Samples(200, rate))});
-    b.t_peak = static_cast<size_t>(t_peak);
-    const Index w = Samples(options.t_area_window_ms, rate);
-    if (options.t_lead_rank > 0) {
-      std::vector<Index> ends;
-      for (const auto& [l, p] : TakingLeads(deviation, t_lo, t_hi, options.min_lead_share)) {
-        if (const auto e = AreaBoundary(deviation[l], p + 1, std::max(end_hi, p + 1), w, true))
-          ends.push_back(*e);
-      }
-      if (!ends.empty())
-        b.t_offset = static_cast<size_t>(RankedBoundary(ends, options.t_lead_rank, true));
-    } else if (const auto t_end = AreaBoundary(m, t_peak + 1, end_hi, w, true)) {
-      b.t_offset = static_cast<size_t>(*t_end);
-    }
-    if (b.t_offset && options.t_knee_span_ms > 0) {
-      // On the leads after a 4 ms moving average: a 20 ms one would move the knee of a sharp
-      // corner by up to 10 ms.
-      std::vector<std::vector<double>> fine(leads, std::vector<double>(n));
-      for (size_t l = 0; l < leads; ++l) {
-        for (Index i = 0; i < n; ++i) fine[l][i] = std::abs(levels[l][i] - baselines[l]);
-      }
-      const std::vector<double> c = NormalizedSum(fine, t_lo, t_hi, options.min_lead_share);
-      b.t_offset = static_cast<size_t>(KneeBoundary(c, static_cast<Index>(*b.t_offset), +1,
-                                                    Samples(options.t_knee_span_ms, rate), t_peak,
-                                                    options.t_knee_reach, c[t_peak], 0, end_hi));
-    }
-  }
-
-  // P wave: between the previous beat's T end and QRS onset, each lead detrended by the line
-  // through its levels at the window's ends; found on the spatial magnitude, delimited on the
-  // normalised |deviation|.
-  const Index p_hi = p_anchor - Samples(10, rate);
-  Index p_lo = std::max<Index>(0, p_anchor - Samples(400, rate));
-  if (b.t_offset) {
-    p_lo = std::max<Index>(p_lo, static_cast<Index>(*b.t_offset) - rr + Samples(20, rate));
-  } else {
-    p_lo = std::max<Index>(p_lo, r - rr + Samples(0.6 * rr_ms, rate));
-  }
-  if (p_hi - p_lo >= Samples(60, rate)) {
-    std::vector<std::vector<double>> detrended(leads);
-    std::vector<double> spatial(n, 0.0);
-    for (size_t l = 0; l < leads; ++l) {
-      detrended[l] = SpatialMagnitude({wave_leads[l]}, {0.0}, p_lo, p_hi, true, rate);
-      for (Index i = p_lo; i <= p_hi; ++i) spatial[i] += detrended[l][i] * detrended[l][i];
-    }
-    const Index p_peak = static_cast<Index>(
-        std::max_element(spatial.begin() + p_lo, spatial.begin() + p_hi + 1) - spatial.begin());
-    b.p_amplitude_uV = std::sqrt(spatial[p_peak]);
-    if (b.p_amplitude_uV >= options.min_p_amplitude_uV && p_peak > p_lo && p_peak < p_hi) {
-      const Index reach = Samples(40, rate);
-      const double p_share =
-          options.p_lead_share > 0 ? options.p_lead_share : options.min_lead_share;
-      const std::vector<double> m =
-          NormalizedSum(detrended, p_peak - reach, p_peak + reach, p_share);
-      const Index w = std::max<Index>(1, Samples(options.p_area_window_ms, rate));
-      auto p_on = AreaBoundary(m, p_lo, p_peak - 1, w, false);
-      auto p_off = AreaBoundary(m, p_peak + 1, p_hi, w, true);
-      if (options.p_lead_rank > 0) {
-        std::vector<Index> ons, offs;
-        const Index lo = std::max(p_lo, p_peak - reach), hi = std::min(p_hi, p_peak + reach);
-        for (const auto& [l, p] : TakingLeads(detrended, lo, hi, p_share)) {
-          if (p <= p_lo || p >= p_hi) continue;
-          if (const auto on = AreaBoundary(detrended[l], p_lo, p - 1, w, false)) ons.push_back(*on);
-          if (const auto off = AreaBoundary(detrended[l], p + 1, p_hi, w, true))
-            offs.push_back(*off);
-        }
-        if (!ons.empty()) p_on = RankedBoundary(ons, options.p_lead_rank, false);
-        if (!offs.empty()) p_off = RankedBoundary(offs, options.p_lead_rank, true);
-      }
-      if (p_on && p_off && options.p_knee_span_ms > 0) {
-        const Index span = Samples(options.p_knee_span_ms, rate);
-        // On the leads after a 4 ms moving average (see the T end's); the knee's quiet end stays
-        // inside the P window (the curve is 0 outside it).
-        std::vector<std::vector<double>> fine(leads);
-        for (size_t l = 0; l < leads; ++l)
-          fine[l] = SpatialMagnitude({levels[l]}, {0.0}, p_lo, p_hi, true, rate);
-        const std::vector<double> c = NormalizedSum(fine, p_peak - reach, p_peak + reach, p_share);
-        p_on =
-            KneeBoundary(c, *p_on, -1, span, p_peak, options.p_knee_reach, c[p_peak], p_lo, p_hi);
-        p_off =
-            KneeBoundary(c, *p_off, +1, span, p_peak, options.p_knee_reach, c[p_peak], p_lo, p_hi);
-      }
-      if (p_on && p_off && options.p_onset_lead_threshold > 0) {
-        // P onset lead by lead (DelineationOptions::p_onset_lead_*): never later than above.
-        const Index lo = std::max(p_lo, p_peak - reach), hi = std::min(p_hi, p_peak + reach);
-        const Index hold = std::max<Index>(1, Samples(options.qrs_hold_ms, rate));
-        std::vector<Index> votes;
-        for (const auto& [l, p] : TakingLeads(detrended, lo, hi, options.p_onset_lead_share)) {
-          if (p <= p_lo) continue;
-          if (const auto on = QrsBoundary(detrended[l], p, p_lo, -1, 0,
-                                          options.p_onset_lead_threshold, 0, 0, hold))
-            votes.push_back(*on);
-        }
-        if (!votes.empty()) {
-          p_on = std::min(
-              *p_on, AgreeingExtreme(votes, Samples(options.p_onset_lead_agree_ms, rate), false));
-        }
-      }
-      if (p_on && p_off) {
-        b.p_onset = static_cast<size_t>(*p_on);
-        b.p_offset = static_cast<size_t>(*p_off);
-      }
-    }
-  }
+  for (const auto& x : wave_leads) baselines.push_back(PqBaseline(x, anchor.on, rate));
+  DelineateT(wave_leads, levels, baselines, r, anchor.off, rr_ms, rate, options, b);
+  const auto [p_lo, p_hi] = PWindow(p_anchor, b.t_offset, r, rr_ms, rate);
+  DelineateP(wave_leads, levels, p_lo, p_hi, search.hold, rate, options, b);
   return b;
 }
 
