@@ -165,9 +165,10 @@ std::optional<double> Auc(const std::vector<float>& score, const std::vector<boo
   return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
 }
 
-// Logistic regression (5 independent outputs) on [n, D] features; returns logits for test rows.
+// Logistic regression (5 independent outputs) on [n, D] features with an L2 penalty of `l2` on the
+// weights (added to the mean loss); returns logits for test rows.
 torch::Tensor FitAndPredict(const torch::Tensor& x, const torch::Tensor& y,
-                            const torch::Tensor& test) {
+                            const torch::Tensor& test, double l2) {
   torch::AutoGradMode enable_grad(true);  // callers run under NoGradGuard
   auto w = torch::zeros({x.size(1), y.size(1)}, torch::requires_grad());
   auto b = torch::zeros({y.size(1)}, torch::requires_grad());
@@ -175,7 +176,7 @@ torch::Tensor FitAndPredict(const torch::Tensor& x, const torch::Tensor& y,
   for (int i = 0; i < 200; ++i) {
     optimizer.zero_grad();
     auto loss =
-        F::binary_cross_entropy_with_logits(torch::matmul(x, w) + b, y) + 1e-2 * w.pow(2).sum();
+        F::binary_cross_entropy_with_logits(torch::matmul(x, w) + b, y) + l2 * w.pow(2).sum();
     loss.backward();
     optimizer.step();
   }
@@ -238,7 +239,8 @@ nlohmann::json LinearProbe(const torch::Tensor& embeddings, const std::vector<Ev
   if (train.size() < 2 || test.size() < 2) return out;
   auto x_train_all = Rows(embeddings, train);
   auto mean = x_train_all.mean(0), std = x_train_all.std(0).clamp_min(1e-6);
-  auto x_test = (Rows(embeddings, test) - mean) / std;
+  const torch::Tensor x = (embeddings - mean) / std;
+  const torch::Tensor x_test = Rows(x, test);
   std::mt19937_64 rng(o.seed);
   for (int percent : {1, 10, 100}) {
     const int repeats = percent == 100 ? 1 : std::max(1, o.probe_repeats);
@@ -247,8 +249,7 @@ nlohmann::json LinearProbe(const torch::Tensor& embeddings, const std::vector<Ev
       std::vector<size_t> subset = train;
       std::shuffle(subset.begin(), subset.end(), rng);
       subset.resize(std::max<size_t>(2, train.size() * percent / 100));
-      auto logits =
-          FitAndPredict((Rows(embeddings, subset) - mean) / std, Labels(subset, set), x_test);
+      auto logits = FitAndPredict(Rows(x, subset), Labels(subset, set), x_test, o.probe_l2);
       if (auto auc = MacroAuc(logits, test, set)) aucs.push_back(*auc);
     }
     out[std::to_string(percent)] = OrNull(Mean(aucs));

@@ -1,5 +1,6 @@
 // orthanc-ecg eval --model MODEL_DIR --data PATH [--metadata CSV] [--json] [--patients all|train|
 //                   heldout] [--heldout-fraction F] [--split-seed N] [--no-probe]
+//                   [--probe-l2 L]
 //                   [--export-archive FILE]
 //
 // Evaluates a model (learning/evaluation.h) against a random encoder of the same shape, model zero
@@ -62,6 +63,7 @@ struct EvalCommandOptions {
   double heldout_fraction = 0.5;
   uint64_t split_seed = 1;
   bool probe = true;
+  double probe_l2 = learning::EvalOptions{}.probe_l2;
   std::string export_archive;
   int threads = 2;
   std::vector<SideTerm> sides;  // --patients parsed once by RunEval; empty: all patients
@@ -215,6 +217,7 @@ void RunEval(const EvalCommandOptions& command) {
   if (o.model.empty()) throw Error::InvalidArgument("--model is required unless --export-archive");
   learning::EvalOptions options;
   options.linear_probe = o.probe;
+  options.probe_l2 = o.probe_l2;
   nlohmann::json result;
   if (o.model == learning::kModelZeroKind) {
     result = learning::EvaluateModelZero(set, options);
@@ -239,6 +242,9 @@ void Setup(CLI::App& app) {
   cmd->add_option("--heldout-fraction", options->heldout_fraction, "share of patients held out");
   cmd->add_option("--split-seed", options->split_seed, "seed of the patient split");
   cmd->add_flag("!--no-probe", options->probe, "skip the linear probe (label-free metrics only)");
+  cmd->add_option("--probe-l2", options->probe_l2,
+                  "the linear probe's L2 penalty on its weights (default 0.01)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--export-archive", options->export_archive,
                   "write the selected ECGs as an archive");
   cmd->add_option("--threads", options->threads, "LibTorch CPU threads");

@@ -66,6 +66,24 @@ TEST(Evaluation, DiagnosticPrecisionAndLinearProbeFollowTheLabels) {
   EXPECT_FALSE(m["linear_auc"]["1"].is_null());
 }
 
+TEST(Evaluation, AStrongerProbePenaltyStopsTheProbeFittingNoise) {
+  auto set = Cohort(60);
+  // The label in the first coordinate among 63 noise coordinates: the fit depends on how strongly
+  // the weights are held down.
+  torch::manual_seed(11);
+  auto e = torch::randn({120, 64});
+  for (int64_t i = 0; i < 120; ++i) e[i][0] += (i / 2) % 2 == 0 ? 1.5 : -1.5;
+  EvalOptions weak, strong;
+  weak.probe_l2 = 1e-4;
+  strong.probe_l2 = 10;
+  const double auc_weak = RetrievalAndProbeMetrics(e, set, weak)["linear_auc"]["100"].get<double>();
+  const double auc_strong =
+      RetrievalAndProbeMetrics(e, set, strong)["linear_auc"]["100"].get<double>();
+  // With about as many coordinates as training ECGs, the weak penalty fits the noise.
+  EXPECT_GT(auc_strong, auc_weak + 0.1);
+  EXPECT_GT(auc_strong, 0.65);
+}
+
 TEST(Evaluation, SingleEcgPatientsGiveNullFingerprintFigures) {
   std::vector<EvalEcg> set(3);
   for (int64_t i = 0; i < 3; ++i) set[static_cast<size_t>(i)].patient_key = i;
