@@ -13,6 +13,10 @@
 //   HR_NEW_BELOW_50 / HR_NEW_ABOVE_100        heart rate newly < 50 or > 100 beats/min
 //   HR_BACK_ABOVE_50 / HR_BACK_BELOW_100      and back across those limits
 //   QRS_AXIS_SHIFT      frontal QRS axis shifted by >= 30 degrees
+// A statement of crossing a limit ("newly", "back") also needs the value to have moved by at
+// least what the product's own measurement moves within one recording: QRS 10 ms, PR 25 ms, QTc
+// 30 ms, heart rate 5/min (a QRS of 118 then 120 ms is not a new wide QRS; docs/measurements.md,
+// "Repeatability"). The differences carry every change, stated or not.
 // A statement needs both values. Pure functions, thread-safe.
 #pragma once
 

@@ -49,6 +49,26 @@ TEST(SerialComparison, BelowTheThresholdsNothingIsStated) {
   EXPECT_TRUE(c.statements.empty()) << Codes(c).size();
 }
 
+TEST(SerialComparison, ACrossingSmallerThanTheMeasurementsOwnScatterIsNotStated) {
+  // Each value crosses its limit by less than the least change of its statement.
+  const SerialComparison small =
+      CompareMeasurements(With(97, 190, 116, 465, 40), With(101, 205, 122, 490, 40));
+  EXPECT_TRUE(small.statements.empty()) << Codes(small).front();
+  EXPECT_EQ(*small.differences[4].delta, 6);  // the difference is still there
+  // The same limits crossed by at least the least change are stated.
+  const SerialComparison large =
+      CompareMeasurements(With(95, 175, 110, 450, 40), With(101, 200, 120, 481, 40));
+  EXPECT_EQ(Codes(large),
+            (std::vector<std::string>{"QRS_NEW_WIDE", "QTC_PROLONGED", "QTC_ABOVE_480",
+                                      "PR_NEW_PROLONGED", "HR_NEW_ABOVE_100"}));
+  const SerialComparison back =
+      CompareMeasurements(With(48, 160, 90, 420, 0), With(52, 160, 90, 420, 0));
+  EXPECT_TRUE(back.statements.empty());
+  const SerialComparison slowing =
+      CompareMeasurements(With(54, 160, 90, 420, 0), With(49, 160, 90, 420, 0));
+  EXPECT_EQ(Codes(slowing), std::vector<std::string>{"HR_NEW_BELOW_50"});
+}
+
 TEST(SerialComparison, AxisShiftAcrossMinus180IsTheShortAngle) {
   const SerialComparison c =
       CompareMeasurements(With(70, 160, 90, 420, 170), With(70, 160, 90, 420, -170));

@@ -1,0 +1,78 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include "tests/support/test_env.h"
+#include "waveform/lead.h"
+#include "waveform/synth.h"
+
+namespace ecg {
+namespace {
+
+namespace fs = std::filesystem;
+
+using testing::RunCli;
+
+// `signal` as the WFDB record DIR/NAME (.hea and a format 16 .dat, 1 adu = 1 uV).
+void WriteWfdb(const EcgSignal& signal, const std::string& dir, const std::string& name) {
+  fs::create_directories(dir);
+  std::ofstream header(dir + "/" + name + ".hea");
+  header << name << " 12 " << signal.sample_rate_hz() << " " << signal.samples_per_lead() << "\n";
+  for (Lead lead : AllLeads())
+    header << name << ".dat 16 1000/mV 16 0 0 0 0 " << LeadName(lead) << "\n";
+  std::ofstream dat(dir + "/" + name + ".dat", std::ios::binary);
+  for (size_t t = 0; t < signal.samples_per_lead(); ++t) {
+    for (Lead lead : AllLeads()) {
+      const auto v = static_cast<int16_t>(signal.lead_uV(lead)[t]);
+      const char bytes[2] = {static_cast<char>(v & 0xFF), static_cast<char>((v >> 8) & 0xFF)};
+      dat.write(bytes, 2);
+    }
+  }
+}
+
+// The |d| 95% column of a measurement's row.
+double Percentile95(const std::string& output, const std::string& field) {
+  std::smatch m;
+  const std::regex row(field + R"(\s+\d+\s+\S+\s+\S+\s+\S+\s+(\S+))");
+  if (!std::regex_search(output, m, row)) return -1;
+  return std::stod(m[1]);
+}
+
+TEST(MeasureRepeatCommand, TheHalvesOfCleanSyntheticRecordsAgreeAndRaiseNoStatement) {
+  testing::TempDir dir;
+  SynthOptions options;
+  options.patients = 3;
+  options.ecgs_per_patient = 1;
+  options.seed = 5;
+  options.noise_scale = 0.3;
+  for (const SyntheticEcg& ecg : SynthesiseCohort(options)) {
+    // One record in a folder below the others: the folder is searched recursively.
+    const std::string sub = ecg.patient_index == 2 ? "/deeper" : "";
+    WriteWfdb(ecg.signal, dir.File("records") + sub, "r" + std::to_string(ecg.patient_index));
+  }
+  std::string output;
+  ASSERT_EQ(RunCli("measure-repeat --data " + dir.File("records") + " --records", &output), 0)
+      << output;
+  EXPECT_NE(output.find("3 records, second half - first half"), std::string::npos) << output;
+  const double qrs = Percentile95(output, "qrs_ms");
+  EXPECT_GE(qrs, 0) << output;
+  EXPECT_LE(qrs, 8) << output;  // 4 samples at 500 Hz
+  const double rate = Percentile95(output, "heart_rate_bpm");
+  EXPECT_GE(rate, 0) << output;
+  EXPECT_LE(rate, 6) << output;
+  EXPECT_NE(output.find("statements between the halves (records):\n  none"), std::string::npos)
+      << output;
+}
+
+TEST(MeasureRepeatCommand, AMissingFolderIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  std::string output;
+  EXPECT_NE(RunCli("measure-repeat --data " + dir.File("absent"), &output), 0);
+  EXPECT_NE(output.find(dir.File("absent")), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace ecg
