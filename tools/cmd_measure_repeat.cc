@@ -61,12 +61,25 @@ EcgSignal Part(const EcgSignal& signal, size_t first, size_t count) {
   return part;
 }
 
-// "8 beats, consistency 0.93, noisy, <rhythm>": what the quality says of a half.
-std::string QualityText(const EcgMeasurements& m) {
+// "8 beats, consistency 0.93, noisy, <rhythm>, QRS -40..52 T end 380": what the quality says of
+// a half,
+// with the median beat's QRS onset and offset and T end in ms from its R peak.
+std::string QualityText(const EcgMeasurements& m, double rate_hz) {
   const MeasurementQuality& q = m.quality;
-  char text[160];
-  std::snprintf(text, sizeof(text), "%zu beats, consistency %.2f%s, %s", q.beats_in_median,
-                q.beat_consistency, q.noisy ? ", noisy" : "", m.rhythm.c_str());
+  std::string bounds = "no QRS";
+  if (m.boundaries) {
+    const double rate_khz = rate_hz / 1000.0;
+    const auto ms = [&](size_t sample) {
+      return std::to_string(std::lround(
+          (static_cast<double>(sample) - static_cast<double>(m.median_r_index)) / rate_khz));
+    };
+    const BeatBoundaries& b = *m.boundaries;
+    bounds = "QRS " + ms(b.qrs_onset) + ".." + ms(b.qrs_offset) + " T end " +
+             (b.t_offset ? ms(*b.t_offset) : std::string("-"));
+  }
+  char text[200];
+  std::snprintf(text, sizeof(text), "%zu beats, consistency %.2f%s, %s, %s", q.beats_in_median,
+                q.beat_consistency, q.noisy ? ", noisy" : "", m.rhythm.c_str(), bounds.c_str());
   return text;
 }
 
@@ -121,6 +134,7 @@ void RunMeasureRepeat(const MeasureRepeatOptions& o) {
     if (o.limit > 0 && records >= o.limit) break;
     const EcgSignal signal = Canonicalise(ReadWfdbRecord(path).group);
     const size_t half = signal.samples_per_lead() / 2;
+    const double rate = signal.sample_rate_hz();
     if (half == 0) continue;
     const EcgMeasurements first = MeasureEcg(Part(signal, 0, half));
     const EcgMeasurements second = MeasureEcg(Part(signal, half, half));
@@ -133,7 +147,7 @@ void RunMeasureRepeat(const MeasureRepeatOptions& o) {
       statements[s.code].push_back(name);
       if (o.records) {
         std::printf("%-10s %-58s halves: %s; %s\n", name.c_str(), s.text.c_str(),
-                    QualityText(first).c_str(), QualityText(second).c_str());
+                    QualityText(first, rate).c_str(), QualityText(second, rate).c_str());
       }
     }
     ++records;
