@@ -989,15 +989,33 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& beat, size_t 
   return b;
 }
 
-double NetArea_uVms(const EcgSignal& beat, Lead lead, const BeatBoundaries& b, size_t from,
-                    size_t to) {
+namespace {
+
+// The area (uV x ms) of one lead on [from, to] relative to the PQ baseline; each sample's
+// deviation counted positive when `absolute`.
+double Area_uVms(const EcgSignal& beat, Lead lead, const BeatBoundaries& b, size_t from, size_t to,
+                 bool absolute) {
   const double rate = beat.sample_rate_hz();
   const Index n = static_cast<Index>(beat.samples_per_lead());
   const std::vector<double> x = Smooth(beat.lead_uV(lead), n, 0);
   const double baseline = PqBaseline(x, static_cast<Index>(b.pq_anchor), rate);
   double area = 0;
-  for (size_t i = from; i <= to && static_cast<Index>(i) < n; ++i) area += x[i] - baseline;
+  for (size_t i = from; i <= to && static_cast<Index>(i) < n; ++i) {
+    area += absolute ? std::abs(x[i] - baseline) : x[i] - baseline;
+  }
   return area * 1000.0 / rate;
+}
+
+}  // namespace
+
+double NetArea_uVms(const EcgSignal& beat, Lead lead, const BeatBoundaries& b, size_t from,
+                    size_t to) {
+  return Area_uVms(beat, lead, b, from, to, false);
+}
+
+double AbsoluteArea_uVms(const EcgSignal& beat, Lead lead, const BeatBoundaries& b, size_t from,
+                         size_t to) {
+  return Area_uVms(beat, lead, b, from, to, true);
 }
 
 }  // namespace ecg

@@ -215,5 +215,9 @@ std::optional<BeatBoundaries> DelineateMedianBeat(const EcgSignal& median_beat, 
 // baseline the delineation uses (the PQ junction). REQUIRES: lead present, from <= to < length.
 double NetArea_uVms(const EcgSignal& median_beat, Lead lead, const BeatBoundaries& b, size_t from,
                     size_t to);
+// The same with every sample's deviation from the baseline counted positive: the wave's gross
+// size, of which the net area is all for a monophasic wave and little for an equiphasic one.
+double AbsoluteArea_uVms(const EcgSignal& median_beat, Lead lead, const BeatBoundaries& b,
+                         size_t from, size_t to);
 
 }  // namespace ecg

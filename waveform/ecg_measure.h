@@ -5,6 +5,10 @@
 // fitted to the RR; global boundaries on it (waveform/delineation.h); intervals from the
 // boundaries; frontal axes from the net areas of leads I and aVF, angle = atan2(2/sqrt(3) x
 // area(aVF), area(I)) in degrees (-180, 180]; rhythm from the P wave and the RR regularity.
+// The QRS axis is indeterminate (null, reason "indeterminate: the QRS is equiphasic in leads I
+// and aVF") when the net vector (area(I), 2/sqrt(3) x area(aVF)) is shorter than 0.2 of the
+// vector of the absolute areas: an axis from a nearly cancelled QRS jumps with noise (between the
+// halves of one PTB-XL recording by up to 122 degrees, docs/measurements.md "Indeterminate axis").
 //
 // Honesty rules: every value is optional; when one is absent `reasons[field]` says why. No P
 // duration, PR or P axis without a P wave that is found in the median beat and recurs beat by

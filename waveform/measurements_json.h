@@ -20,8 +20,9 @@ namespace ecg {
 // 1: first method; 2: T end per lead, the 4th latest lead's; 3: QRS and P boundaries moved to
 // the knee of a chord from the quiet segment; 4: QRS onset lead by lead, the earliest of the
 // agreeing leads'; 5: QRS offset lead by lead, the latest of the agreeing leads'
-// (waveform/delineation.h, docs/measurements.md).
-constexpr int kMeasureVersion = 5;
+// (waveform/delineation.h, docs/measurements.md); 6: no QRS axis when the QRS is equiphasic in
+// leads I and aVF (an indeterminate axis, waveform/ecg_measure.h).
+constexpr int kMeasureVersion = 6;
 
 nlohmann::json MeasurementsToJson(const EcgMeasurements& m);
 EcgMeasurements MeasurementsFromJson(const nlohmann::json& j);

@@ -29,6 +29,7 @@ struct KnownEcgOptions {
   double qt_ms = 380;  // QRS onset to T offset
   double t_ms = 160;   // T onset to T offset
   double p_uV = 150, r_uV = 1200, t_uV = 350;
+  double s_depth = 0.3;  // S wave depth relative to R (about 0.97: an equiphasic RS complex)
   double p_axis_deg = 50, qrs_axis_deg = 40, t_axis_deg = 35;
   double noise_uV = 0;         // white noise SD
   double wander_uV = 0;        // 0.2 Hz baseline wander amplitude
@@ -49,10 +50,10 @@ inline double HalfSine(double t, double onset, double duration) {
   return std::sin(M_PI * (t - onset) / duration);
 }
 
-// q -0.15 at 15%, R 1.0 at 45%, S -0.3 at 75%, back to 0 at 100%.
-inline double Qrs(double t, double onset, double duration) {
+// q -0.15 at 15%, R 1.0 at 45%, S -s_depth at 75%, back to 0 at 100%.
+inline double Qrs(double t, double onset, double duration, double s_depth = 0.3) {
   static const double kx[] = {0, 0.15, 0.45, 0.75, 1.0};
-  static const double ky[] = {0, -0.15, 1.0, -0.3, 0};
+  const double ky[] = {0, -0.15, 1.0, -s_depth, 0};
   const double u = (t - onset) / duration;
   if (u <= 0 || u >= 1) return 0;
   for (int k = 1; k < 5; ++k) {
@@ -91,7 +92,7 @@ inline KnownEcg MakeKnownEcg(const KnownEcgOptions& o) {
     for (double on : out.qrs_onsets_s) {
       if (t < on - 0.5 || t > on + 0.7) continue;
       if (!o.fibrillation) p += o.p_uV * detail::HalfSine(t, on - o.pr_ms / 1000, o.p_ms / 1000);
-      q += o.r_uV * detail::Qrs(t, on, o.qrs_ms / 1000);
+      q += o.r_uV * detail::Qrs(t, on, o.qrs_ms / 1000, o.s_depth);
       tw += o.t_uV * detail::HalfSine(t, on + (o.qt_ms - o.t_ms) / 1000, o.t_ms / 1000);
       if (o.pacing_spikes && std::lround((on - 0.004) * rate) == static_cast<long>(i)) q += 4000;
     }
