@@ -287,6 +287,9 @@ void Setup(CLI::App& app) {
   cmd->add_option("--p-lead-share", d.p_lead_share,
                   "developer: --lead-share for P alone (0: same)");
   cmd->add_option("--t-lead-rank", d.t_lead_rank, "developer: 0 sum, k: k-th latest lead T end");
+  cmd->add_option("--t-peak-agree-ms", d.t_peak_agree_ms,
+                  "developer: T end from leads whose T peak is within this of the leads' "
+                  "amplitude-weighted median peak (ms, 0: off)");
   cmd->add_option("--qrs-lead-rank", d.qrs_lead_rank, "developer: 0 sum, k: k-th extreme lead QRS");
   cmd->add_option("--qrs-offset-threshold", d.qrs_offset_threshold_fraction,
                   "developer: per-lead QRS offset slope share (0: --qrs-threshold)");

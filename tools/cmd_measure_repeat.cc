@@ -11,7 +11,8 @@
 // a statement between two halves of one recording is a false alarm of the serial comparison,
 // except where the heart really changed within the ten seconds (a rate crossing 100 in a rhythm
 // that speeds up).
-// --records prints each record's statements with the quality of both halves. No reference
+// --records prints each record's statements with the quality of both halves; --t-peak-agree-ms
+// measures with that developer variant (waveform/delineation.h). No reference
 // annotations are read: any folder of 12-lead WFDB records does. Prints text; nothing is written.
 #include <algorithm>
 #include <cmath>
@@ -36,6 +37,7 @@ struct MeasureRepeatOptions {
   std::string data;      // folder of WFDB records
   bool records = false;  // each record's statements
   size_t limit = 0;      // at most this many records (0: all)
+  MeasureOptions measure;  // developer variants (--t-peak-agree-ms)
 };
 
 // The header paths (without ".hea") under `dir`, sorted.
@@ -136,8 +138,8 @@ void RunMeasureRepeat(const MeasureRepeatOptions& o) {
     const size_t half = signal.samples_per_lead() / 2;
     const double rate = signal.sample_rate_hz();
     if (half == 0) continue;
-    const EcgMeasurements first = MeasureEcg(Part(signal, 0, half));
-    const EcgMeasurements second = MeasureEcg(Part(signal, half, half));
+    const EcgMeasurements first = MeasureEcg(Part(signal, 0, half), o.measure);
+    const EcgMeasurements second = MeasureEcg(Part(signal, half, half), o.measure);
     const SerialComparison c = CompareMeasurements(first, second);
     for (size_t k = 0; k < c.differences.size(); ++k) {
       if (c.differences[k].delta) fields[k].values.push_back(*c.differences[k].delta);
@@ -165,6 +167,8 @@ void Setup(CLI::App& app) {
       ->required();
   cmd->add_flag("--records", options->records, "print each record's statements");
   cmd->add_option("--limit", options->limit, "at most this many records (0: all)");
+  cmd->add_option("--t-peak-agree-ms", options->measure.delineation.t_peak_agree_ms,
+                  "developer: DelineationOptions::t_peak_agree_ms (ms, 0: off)");
   cmd->callback([options] { RunMeasureRepeat(*options); });
 }
 

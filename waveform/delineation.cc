@@ -746,15 +746,39 @@ struct TSearch {
   Index lo = 0, hi = 0, peak = 0, end_hi = 0;
 };
 
+// The median of the leads' peak times (`taking`: lead, peak) weighted by each lead's `curves`
+// value at its peak: the time that half the leads' amplitude peaks at or before.
+// REQUIRES: taking not empty.
+Index WeightedMedianPeak(const std::vector<std::vector<double>>& curves,
+                         std::vector<std::pair<size_t, Index>> taking) {
+  std::sort(taking.begin(), taking.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
+  double total = 0;
+  for (const auto& [l, p] : taking) total += curves[l][p];
+  double cumulative = 0;
+  for (const auto& [l, p] : taking) {
+    cumulative += curves[l][p];
+    if (cumulative >= total / 2) return p;
+  }
+  return taking.back().second;
+}
+
 // The T end by Zhang's area indicator (t_area_window_ms) in (t.peak, t.end_hi]: on `m`, the
-// normalised sum of `deviation`, or with t_lead_rank the k-th latest of the taking leads' ends.
+// normalised sum of `deviation`, or with t_lead_rank the k-th latest of the taking leads' ends
+// (with t_peak_agree_ms, of the leads whose peak lies that close to WeightedMedianPeak).
 std::optional<Index> TEnd(const std::vector<std::vector<double>>& deviation,
                           const std::vector<double>& m, const TSearch& t, double rate,
                           const DelineationOptions& o) {
   const Index w = Samples(o.t_area_window_ms, rate);
   if (o.t_lead_rank > 0) {
     std::vector<Index> ends;
-    for (const auto& [l, p] : TakingLeads(deviation, t.lo, t.hi, o.min_lead_share)) {
+    const auto taking = TakingLeads(deviation, t.lo, t.hi, o.min_lead_share);
+    const Index agree = Samples(o.t_peak_agree_ms, rate);
+    const Index centre = o.t_peak_agree_ms > 0 && !taking.empty()
+                             ? WeightedMedianPeak(deviation, taking)
+                             : 0;
+    for (const auto& [l, p] : taking) {
+      if (o.t_peak_agree_ms > 0 && std::abs(p - centre) > agree) continue;
       if (const auto e = AreaBoundary(deviation[l], p + 1, std::max(t.end_hi, p + 1), w, true))
         ends.push_back(*e);
     }

@@ -69,6 +69,13 @@ struct DelineationOptions {
   int t_lead_rank = 4;
   int qrs_lead_rank = 0;
   int p_lead_rank = 0;
+  // T peak agreement (developer variant, docs/measurements.md "Repeatability: a T end on another
+  // wave"): > 0, with t_lead_rank: a lead takes part in the T end only when its own T peak (its
+  // largest |deviation| in the T search) lies within this many ms of the leads' T peak, the
+  // median of their peaks' times weighted by their amplitudes (uV). A T wave peaks at nearly the
+  // same time in every lead that shows it; a lead whose T is flat peaks on another wave (a U
+  // wave, the next P, baseline wander, a step in the median beat) and its T end with it. 0: off.
+  double t_peak_agree_ms = 0;
   // > 0: the QRS threshold is at least the floor plus this many SDs of the slope in its quiet
   // 20 ms (the noise), on the normalised sum and on each lead alike.
   double qrs_noise_sd = 0;
