@@ -290,6 +290,17 @@ void Setup(CLI::App& app) {
   cmd->add_option("--t-peak-agree-ms", d.t_peak_agree_ms,
                   "developer: T end from leads whose T peak is within this of the leads' "
                   "amplitude-weighted median peak (ms, 0: off)");
+  cmd->add_option("--t-peak-agree-share", d.t_peak_agree_share,
+                  "developer: with --t-peak-agree-ms, a disagreeing lead still votes when its T "
+                  "reaches this share of the largest lead's (0: off)");
+  cmd->add_option("--t-peak-echo-share", d.t_peak_echo_share,
+                  "developer: with --t-peak-agree-ms, a disagreeing lead still votes when the "
+                  "agreeing leads' mean normalised |deviation| at its peak reaches this (0: off)");
+  cmd->add_option("--t-peak-edge-ms", d.t_peak_edge_ms,
+                  "developer: leads whose T peak is this close to the T search's end do not "
+                  "vote (ms, 0: off)");
+  cmd->add_option("--t-rank-floor", d.t_rank_floor,
+                  "developer: DelineationOptions::t_rank_floor (0: off)");
   cmd->add_option("--qrs-lead-rank", d.qrs_lead_rank, "developer: 0 sum, k: k-th extreme lead QRS");
   cmd->add_option("--qrs-offset-threshold", d.qrs_offset_threshold_fraction,
                   "developer: per-lead QRS offset slope share (0: --qrs-threshold)");

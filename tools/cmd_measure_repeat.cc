@@ -34,9 +34,9 @@ namespace ecg::tools {
 namespace {
 
 struct MeasureRepeatOptions {
-  std::string data;      // folder of WFDB records
-  bool records = false;  // each record's statements
-  size_t limit = 0;      // at most this many records (0: all)
+  std::string data;        // folder of WFDB records
+  bool records = false;    // each record's statements
+  size_t limit = 0;        // at most this many records (0: all)
   MeasureOptions measure;  // developer variants (--t-peak-agree-ms)
 };
 
@@ -169,6 +169,14 @@ void Setup(CLI::App& app) {
   cmd->add_option("--limit", options->limit, "at most this many records (0: all)");
   cmd->add_option("--t-peak-agree-ms", options->measure.delineation.t_peak_agree_ms,
                   "developer: DelineationOptions::t_peak_agree_ms (ms, 0: off)");
+  cmd->add_option("--t-peak-agree-share", options->measure.delineation.t_peak_agree_share,
+                  "developer: DelineationOptions::t_peak_agree_share (0: off)");
+  cmd->add_option("--t-peak-echo-share", options->measure.delineation.t_peak_echo_share,
+                  "developer: DelineationOptions::t_peak_echo_share (0: off)");
+  cmd->add_option("--t-peak-edge-ms", options->measure.delineation.t_peak_edge_ms,
+                  "developer: DelineationOptions::t_peak_edge_ms (ms, 0: off)");
+  cmd->add_option("--t-rank-floor", options->measure.delineation.t_rank_floor,
+                  "developer: DelineationOptions::t_rank_floor (0: off)");
   cmd->callback([options] { RunMeasureRepeat(*options); });
 }
 

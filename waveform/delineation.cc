@@ -763,26 +763,73 @@ Index WeightedMedianPeak(const std::vector<std::vector<double>>& curves,
   return taking.back().second;
 }
 
+// Which of `taking` (lead, T peak) vote on the T end: with t_peak_agree_ms the leads whose peak
+// lies that close to WeightedMedianPeak, and of the others those that t_peak_agree_share or
+// t_peak_echo_share keep; with t_peak_edge_ms, not the leads peaking that close to t.hi (unless
+// that leaves none).
+std::vector<bool> TVotingLeads(const std::vector<std::vector<double>>& deviation,
+                               const std::vector<std::pair<size_t, Index>>& taking,
+                               const TSearch& t, double rate, const DelineationOptions& o) {
+  std::vector<bool> votes(taking.size(), true);
+  if (taking.empty()) return votes;
+  if (o.t_peak_agree_ms > 0) {
+    const Index agree = Samples(o.t_peak_agree_ms, rate);
+    const Index centre = WeightedMedianPeak(deviation, taking);
+    double largest = 0;
+    for (const auto& [l, p] : taking) largest = std::max(largest, deviation[l][p]);
+    std::vector<bool> agrees(taking.size());
+    for (size_t i = 0; i < taking.size(); ++i)
+      agrees[i] = std::abs(taking[i].second - centre) <= agree;
+    for (size_t i = 0; i < taking.size(); ++i) {
+      if (agrees[i]) continue;
+      const auto& [l, p] = taking[i];
+      bool keep = o.t_peak_agree_share > 0 && deviation[l][p] >= o.t_peak_agree_share * largest;
+      if (!keep && o.t_peak_echo_share > 0) {
+        double echo = 0;
+        int count = 0;
+        for (size_t j = 0; j < taking.size(); ++j) {
+          if (!agrees[j]) continue;
+          const auto& [lj, pj] = taking[j];
+          if (deviation[lj][pj] > 0) echo += deviation[lj][p] / deviation[lj][pj];
+          ++count;
+        }
+        keep = count > 0 && echo / count >= o.t_peak_echo_share;
+      }
+      votes[i] = keep;
+    }
+  }
+  if (o.t_peak_edge_ms > 0) {
+    std::vector<bool> inner = votes;
+    const Index edge = Samples(o.t_peak_edge_ms, rate);
+    for (size_t i = 0; i < taking.size(); ++i)
+      if (taking[i].second >= t.hi - edge) inner[i] = false;
+    if (std::find(inner.begin(), inner.end(), true) != inner.end()) votes = inner;
+  }
+  return votes;
+}
+
 // The T end by Zhang's area indicator (t_area_window_ms) in (t.peak, t.end_hi]: on `m`, the
 // normalised sum of `deviation`, or with t_lead_rank the k-th latest of the taking leads' ends
-// (with t_peak_agree_ms, of the leads whose peak lies that close to WeightedMedianPeak).
+// (of the leads that TVotingLeads keeps).
 std::optional<Index> TEnd(const std::vector<std::vector<double>>& deviation,
                           const std::vector<double>& m, const TSearch& t, double rate,
                           const DelineationOptions& o) {
   const Index w = Samples(o.t_area_window_ms, rate);
   if (o.t_lead_rank > 0) {
-    std::vector<Index> ends;
     const auto taking = TakingLeads(deviation, t.lo, t.hi, o.min_lead_share);
-    const Index agree = Samples(o.t_peak_agree_ms, rate);
-    const Index centre = o.t_peak_agree_ms > 0 && !taking.empty()
-                             ? WeightedMedianPeak(deviation, taking)
-                             : 0;
-    for (const auto& [l, p] : taking) {
-      if (o.t_peak_agree_ms > 0 && std::abs(p - centre) > agree) continue;
+    const std::vector<bool> votes = TVotingLeads(deviation, taking, t, rate, o);
+    std::vector<Index> ends;
+    for (size_t i = 0; i < taking.size(); ++i) {
+      const auto& [l, p] = taking[i];
+      if (!votes[i]) continue;
       if (const auto e = AreaBoundary(deviation[l], p + 1, std::max(t.end_hi, p + 1), w, true))
         ends.push_back(*e);
     }
     if (ends.empty()) return std::nullopt;
+    if (o.t_rank_floor > 0) {
+      const int left_out = static_cast<int>(std::count(votes.begin(), votes.end(), false));
+      return RankedBoundary(ends, std::max(o.t_rank_floor, o.t_lead_rank - left_out), true);
+    }
     return RankedBoundary(ends, o.t_lead_rank, true);
   }
   return AreaBoundary(m, t.peak + 1, t.end_hi, w, true);

@@ -76,6 +76,24 @@ struct DelineationOptions {
   // same time in every lead that shows it; a lead whose T is flat peaks on another wave (a U
   // wave, the next P, baseline wander, a step in the median beat) and its T end with it. 0: off.
   double t_peak_agree_ms = 0;
+  // Refinements of the T peak agreement (developer variants, docs/measurements.md "T peak
+  // agreement for flat leads only"), each 0: off:
+  // - with t_peak_agree_ms: a lead whose T peak disagrees still votes when its amplitude (its
+  //   |deviation| at its peak) reaches this share of the largest lead's: a real late T, not a
+  //   flat T peaking on drift or another wave;
+  double t_peak_agree_share = 0;
+  // - with t_peak_agree_ms: a lead whose T peak disagrees still votes when the agreeing leads
+  //   show a wave at its peak: the mean of their |deviation| there, each over its own peak's,
+  //   reaches this share;
+  double t_peak_echo_share = 0;
+  // - a lead whose T peak lies within this many ms of the T search's end does not vote (the
+  //   lead peaks on what follows the T). If no lead is left, all vote.
+  double t_peak_edge_ms = 0;
+  // - m >= 1: the leads left out above count as outlying leads that t_lead_rank was there to keep
+  //   out: the T end is the max(m, t_lead_rank - leads left out)-th latest of the others, so a
+  //   lead left out that the rank would have passed over anyway changes nothing. 0: the rank
+  //   stays t_lead_rank.
+  int t_rank_floor = 0;
   // > 0: the QRS threshold is at least the floor plus this many SDs of the slope in its quiet
   // 20 ms (the noise), on the normalised sum and on each lead alike.
   double qrs_noise_sd = 0;
