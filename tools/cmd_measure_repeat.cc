@@ -10,7 +10,7 @@
 // and largest |difference|; then every change statement the comparison raised, with its count:
 // a statement between two halves of one recording is a false alarm of the serial comparison,
 // except where the heart really changed within the ten seconds (a rate crossing 100 in a rhythm
-// that speeds up).
+// that speeds up); then how many records' halves get different rhythms, by pair.
 // --records prints each record's statements with the quality of both halves; --t-peak-agree-ms
 // measures with that developer variant (waveform/delineation.h). No reference
 // annotations are read: any folder of 12-lead WFDB records does. Prints text; nothing is written.
@@ -96,9 +96,12 @@ double Quantile(const std::vector<double>& sorted, double q) {
   return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
+// Rhythm pairs ("a | b", in name order) of the records whose halves' rhythms differ.
+using RhythmFlips = std::map<std::string, size_t>;
+
 void PrintSummary(const std::vector<FieldDifferences>& fields,
                   const std::map<std::string, std::vector<std::string>>& statements,
-                  size_t records) {
+                  const RhythmFlips& flips, size_t records) {
   std::printf("%zu records, second half - first half\n", records);
   std::printf("%-18s %5s %8s %7s %8s %8s %8s\n", "measurement", "n", "mean", "SD", "|d| 50%",
               "|d| 95%", "max |d|");
@@ -125,12 +128,17 @@ void PrintSummary(const std::vector<FieldDifferences>& fields,
     for (const std::string& record : where) std::printf(" %s", record.c_str());
     std::printf("\n");
   }
+  size_t flipped = 0;
+  for (const auto& [pair, count] : flips) flipped += count;
+  std::printf("rhythm differs between the halves: %zu records\n", flipped);
+  for (const auto& [pair, count] : flips) std::printf("  %3zu  %s\n", count, pair.c_str());
 }
 
 void RunMeasureRepeat(const MeasureRepeatOptions& o) {
   const std::vector<std::string> paths = WfdbRecords(o.data);
   std::vector<FieldDifferences> fields(MeasurementFieldNames().size());
   std::map<std::string, std::vector<std::string>> statements;
+  RhythmFlips flips;
   size_t records = 0;
   for (const std::string& path : paths) {
     if (o.limit > 0 && records >= o.limit) break;
@@ -144,6 +152,10 @@ void RunMeasureRepeat(const MeasureRepeatOptions& o) {
     for (size_t k = 0; k < c.differences.size(); ++k) {
       if (c.differences[k].delta) fields[k].values.push_back(*c.differences[k].delta);
     }
+    if (first.rhythm != second.rhythm) {
+      ++flips[std::min(first.rhythm, second.rhythm) + " | " +
+              std::max(first.rhythm, second.rhythm)];
+    }
     const std::string name = std::filesystem::path(path).filename().string();
     for (const ChangeStatement& s : c.statements) {
       statements[s.code].push_back(name);
@@ -154,7 +166,7 @@ void RunMeasureRepeat(const MeasureRepeatOptions& o) {
     }
     ++records;
   }
-  PrintSummary(fields, statements, records);
+  PrintSummary(fields, statements, flips, records);
 }
 
 void Setup(CLI::App& app) {
