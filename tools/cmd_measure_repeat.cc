@@ -11,9 +11,10 @@
 // a statement between two halves of one recording is a false alarm of the serial comparison,
 // except where the heart really changed within the ten seconds (a rate crossing 100 in a rhythm
 // that speeds up); then how many records' halves get different rhythms, by pair.
-// --records prints each record's statements with the quality of both halves; --t-peak-agree-ms
-// measures with that developer variant (waveform/delineation.h). No reference
-// annotations are read: any folder of 12-lead WFDB records does. Prints text; nothing is written.
+// --records prints each record's statements with the quality of both halves. The developer
+// options (--t-peak-agree-ms, --t-rank-floor, ...) set DelineationOptions fields
+// (waveform/delineation.h), as in measure-eval. No reference annotations are read: any folder of
+// 12-lead WFDB records does. Prints text; nothing is written.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -37,7 +38,7 @@ struct MeasureRepeatOptions {
   std::string data;        // folder of WFDB records
   bool records = false;    // each record's statements
   size_t limit = 0;        // at most this many records (0: all)
-  MeasureOptions measure;  // developer variants (--t-peak-agree-ms)
+  MeasureOptions measure;  // developer variants (--t-peak-agree-ms, ...)
 };
 
 // The header paths (without ".hea") under `dir`, sorted.
@@ -64,8 +65,7 @@ EcgSignal Part(const EcgSignal& signal, size_t first, size_t count) {
 }
 
 // "8 beats, consistency 0.93, noisy, <rhythm>, QRS -40..52 T end 380": what the quality says of
-// a half,
-// with the median beat's QRS onset and offset and T end in ms from its R peak.
+// a half, with its median beat's QRS onset and offset and T end in ms from the R peak.
 std::string QualityText(const EcgMeasurements& m, double rate_hz) {
   const MeasurementQuality& q = m.quality;
   std::string bounds = "no QRS";
