@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -121,7 +122,10 @@ void PrintSummary(const std::vector<FieldDifferences>& fields,
     std::printf("%-18s %5zu %8.1f %7.1f %8.1f %8.1f %8.1f\n", names[k].c_str(), v.size(), mean, sd,
                 Quantile(size, 0.5), Quantile(size, 0.95), size.empty() ? 0.0 : size.back());
   }
-  std::printf("statements between the halves (records):\n");
+  std::set<std::string> stated;
+  for (const auto& [code, where] : statements) stated.insert(where.begin(), where.end());
+  std::printf("statements between the halves: %zu records with at least one (records):\n",
+              stated.size());
   if (statements.empty()) std::printf("  none\n");
   for (const auto& [code, where] : statements) {
     std::printf("  %-20s %3zu ", code.c_str(), where.size());
@@ -142,12 +146,15 @@ void RunMeasureRepeat(const MeasureRepeatOptions& o) {
   size_t records = 0;
   for (const std::string& path : paths) {
     if (o.limit > 0 && records >= o.limit) break;
-    const EcgSignal signal = Canonicalise(ReadWfdbRecord(path).group);
+    const WfdbRecord record = ReadWfdbRecord(path);
+    const EcgSignal signal = Canonicalise(record.group);
+    MeasureOptions options = o.measure;  // as the plugin measures: told the source's rate
+    options.source_sample_rate_hz = record.group.sample_rate_hz;
     const size_t half = signal.samples_per_lead() / 2;
     const double rate = signal.sample_rate_hz();
     if (half == 0) continue;
-    const EcgMeasurements first = MeasureEcg(Part(signal, 0, half), o.measure);
-    const EcgMeasurements second = MeasureEcg(Part(signal, half, half), o.measure);
+    const EcgMeasurements first = MeasureEcg(Part(signal, 0, half), options);
+    const EcgMeasurements second = MeasureEcg(Part(signal, half, half), options);
     const SerialComparison c = CompareMeasurements(first, second);
     for (size_t k = 0; k < c.differences.size(); ++k) {
       if (c.differences[k].delta) fields[k].values.push_back(*c.differences[k].delta);
