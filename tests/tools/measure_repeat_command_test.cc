@@ -69,6 +69,22 @@ TEST(MeasureRepeatCommand, TheHalvesOfCleanSyntheticRecordsAgreeAndRaiseNoStatem
       << output;
 }
 
+TEST(MeasureRepeatCommand, ARecordAt100HzIsMeasuredAsThePluginMeasuresIt) {
+  testing::TempDir dir;
+  SynthOptions options;
+  options.patients = 1;
+  options.ecgs_per_patient = 1;
+  options.seed = 5;
+  options.noise_scale = 0.3;
+  options.sample_rate_hz = 100;
+  WriteWfdb(SynthesiseCohort(options).front().signal, dir.File("records"), "low");
+  std::string output;
+  ASSERT_EQ(RunCli("measure-repeat --data " + dir.File("records"), &output), 0) << output;
+  // Told the source's rate, the product reports no QRS below 250 Hz, and the QT still.
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"(qrs_ms\s+0\s)"))) << output;
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"(qt_ms\s+1\s)"))) << output;
+}
+
 TEST(MeasureRepeatCommand, AMissingFolderIsAnErrorNamingIt) {
   testing::TempDir dir;
   std::string output;
