@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "plugin/large_stack.h"
 #include "plugin/orthanc_api.h"
 
 namespace ecg::plugin {
@@ -106,7 +107,8 @@ OrthancPluginErrorCode Serve(OrthancPluginRestOutput* output,
   }
   RestAnswer answer;
   try {
-    answer = handler(ToRestRequest(request));
+    // Orthanc's HTTP threads have small stacks; the layers below need more (large_stack.h).
+    RunOnLargeStack([&] { answer = handler(ToRestRequest(request)); });
   } catch (const Error& e) {
     answer = ErrorAnswer(HttpStatusFor(e.code()), std::string(ErrorCodeName(e.code())), e.what());
   } catch (const std::exception& e) {

@@ -99,8 +99,9 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& p
     if (SendAll(head) && SendAll(body)) {
       try {
         return ReadResponse();
-      } catch (const std::runtime_error&) {
-        if (attempt == 1) throw;
+      } catch (const std::runtime_error& e) {
+        if (attempt == 1)
+          throw std::runtime_error(std::string(e.what()) + " (" + method + " " + path + ")");
       }
     }
     Close();  // a stale keep-alive connection: reconnect once
