@@ -7,7 +7,8 @@
 //   the request named is malformed) and Unsupported 422, DataLoss (the store's own rows are
 //   damaged) and anything else 500
 // and logs 5xx answers (the administrator's signal that something on the server is wrong). No
-// exception crosses into Orthanc. Routes are registered with
+// exception crosses into Orthanc. The handler runs on a thread with a large stack
+// (plugin/large_stack.h): Orthanc's HTTP threads have too little for LibTorch. Routes are registered with
 // OrthancPluginRegisterRestCallbackNoLock (no global lock): handlers must be thread-safe.
 // Orthanc's authentication has already been applied when a handler runs.
 #pragma once
