@@ -41,14 +41,20 @@ double Percentile95(const std::string& output, const std::string& field) {
   return std::stod(m[1]);
 }
 
-TEST(MeasureRepeatCommand, TheHalvesOfCleanSyntheticRecordsAgreeAndRaiseNoStatement) {
-  testing::TempDir dir;
+// One low-noise synthetic ECG for each of `patients` patients (seed 5).
+std::vector<SyntheticEcg> CleanEcgs(size_t patients, double rate_hz) {
   SynthOptions options;
-  options.patients = 3;
+  options.patients = patients;
   options.ecgs_per_patient = 1;
   options.seed = 5;
   options.noise_scale = 0.3;
-  for (const SyntheticEcg& ecg : SynthesiseCohort(options)) {
+  options.sample_rate_hz = rate_hz;
+  return SynthesiseCohort(options);
+}
+
+TEST(MeasureRepeatCommand, TheHalvesOfCleanSyntheticRecordsAgreeAndRaiseNoStatement) {
+  testing::TempDir dir;
+  for (const SyntheticEcg& ecg : CleanEcgs(3, 500)) {
     // One record in a folder below the others: the folder is searched recursively.
     const std::string sub = ecg.patient_index == 2 ? "/deeper" : "";
     WriteWfdb(ecg.signal, dir.File("records") + sub, "r" + std::to_string(ecg.patient_index));
@@ -71,13 +77,7 @@ TEST(MeasureRepeatCommand, TheHalvesOfCleanSyntheticRecordsAgreeAndRaiseNoStatem
 
 TEST(MeasureRepeatCommand, ARecordAt100HzIsMeasuredAsThePluginMeasuresIt) {
   testing::TempDir dir;
-  SynthOptions options;
-  options.patients = 1;
-  options.ecgs_per_patient = 1;
-  options.seed = 5;
-  options.noise_scale = 0.3;
-  options.sample_rate_hz = 100;
-  WriteWfdb(SynthesiseCohort(options).front().signal, dir.File("records"), "low");
+  WriteWfdb(CleanEcgs(1, 100).front().signal, dir.File("records"), "low");
   std::string output;
   ASSERT_EQ(RunCli("measure-repeat --data " + dir.File("records"), &output), 0) << output;
   // Told the source's rate, the product reports no QRS below 250 Hz, and the QT still.
