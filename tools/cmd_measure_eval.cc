@@ -17,6 +17,10 @@
 // the product's median-beat boundary relative to its R peak minus the reference beats' mean
 // relative to the product's R peak in each, over the records that have both), which tells an
 // interval's error apart into its two ends; with --records, one line of them per record.
+// --lead-median-reference adds the same table against LUDB's lead-median reference (each lead's
+// median boundary over the beats, then the earliest onset and latest offset: the global
+// boundaries of a representative beat), and the beat-by-beat reference minus the lead-median
+// one (how much the reference's own beat-to-beat annotation jitter lengthens it).
 // Prints text tables; nothing is written.
 #include <algorithm>
 #include <array>
@@ -47,6 +51,7 @@ struct MeasureEvalOptions {
   std::vector<std::string> dicom;  // DICOM files whose device measurements are compared
   bool records = false;            // one line per record
   bool boundaries = false;         // each boundary's error against the reference, around R
+  bool lead_median = false;        // also against the lead-median reference
   std::string subset;              // "A-B": only the A-th to B-th records of RECORDS (1-based)
   MeasureOptions measure;          // delineation variants (developer options)
 };
@@ -66,15 +71,16 @@ struct Interval {
   const char* name;
   const char* field;
   std::optional<double> LudbReference::*reference;
+  std::optional<double> LudbIntervals::*lead_median;
   double mean_tolerance_ms;  // 0: no IEC tolerance
   double sd_tolerance_ms;
 };
 
 const Interval kIntervals[] = {
-    {"PR", "pr_ms", &LudbReference::pr_ms, 10, 10},
-    {"QRS", "qrs_ms", &LudbReference::qrs_ms, 10, 10},
-    {"QT", "qt_ms", &LudbReference::qt_ms, 25, 30},
-    {"P duration", "p_ms", &LudbReference::p_ms, 0, 0},
+    {"PR", "pr_ms", &LudbReference::pr_ms, &LudbIntervals::pr_ms, 10, 10},
+    {"QRS", "qrs_ms", &LudbReference::qrs_ms, &LudbIntervals::qrs_ms, 10, 10},
+    {"QT", "qt_ms", &LudbReference::qt_ms, &LudbIntervals::qt_ms, 25, 30},
+    {"P duration", "p_ms", &LudbReference::p_ms, &LudbIntervals::p_ms, 0, 0},
 };
 
 // Each boundary of the product's median beat and of the reference beats, relative to the beat's
@@ -131,12 +137,53 @@ void PrintMeanSd(const char* name, const std::vector<double>& v) {
 struct Differences {
   std::vector<double> values;
   size_t product_only = 0, reference_only = 0, neither = 0;
+
+  void Add(const std::optional<double>& product, const std::optional<double>& reference) {
+    if (product && reference) {
+      values.push_back(*product - *reference);
+    } else if (product) {
+      ++product_only;
+    } else if (reference) {
+      ++reference_only;
+    } else {
+      ++neither;
+    }
+  }
 };
+
+// One line per interval: n, mean, SD, the IEC tolerance and pass/fail, the uncompared counts.
+void PrintIntervalTable(const std::vector<Differences>& diffs) {
+  std::printf("%-11s %5s %9s %7s %13s %7s  %s\n", "interval", "n", "mean", "SD", "IEC tolerance",
+              "result", "not compared (product only / reference only / neither)");
+  for (size_t k = 0; k < std::size(kIntervals); ++k) {
+    const Interval& in = kIntervals[k];
+    const std::vector<double>& v = diffs[k].values;
+    double mean = 0, sq = 0;
+    for (double d : v) mean += d;
+    mean /= v.empty() ? 1 : v.size();
+    for (double d : v) sq += (d - mean) * (d - mean);
+    const double sd = v.size() > 1 ? std::sqrt(sq / (v.size() - 1)) : 0.0;
+    char tolerance[32] = "-";
+    const char* result = "-";
+    if (in.mean_tolerance_ms > 0) {
+      std::snprintf(tolerance, sizeof(tolerance), "+-%.0f / %.0f", in.mean_tolerance_ms,
+                    in.sd_tolerance_ms);
+      result = !v.empty() && std::abs(mean) <= in.mean_tolerance_ms && sd <= in.sd_tolerance_ms
+                   ? "pass"
+                   : "FAIL";
+    }
+    std::printf("%-11s %5zu %9.1f %7.1f %13s %7s  %zu / %zu / %zu\n", in.name, v.size(), mean, sd,
+                tolerance, result, diffs[k].product_only, diffs[k].reference_only,
+                diffs[k].neither);
+  }
+}
 
 void PrintLudb(const MeasureEvalOptions& options) {
   std::ifstream list(options.ludb + "/RECORDS");
   if (!list) throw Error::NotFound("LUDB: " + options.ludb + "/RECORDS not found");
   std::vector<Differences> diffs(std::size(kIntervals));
+  std::vector<Differences> lead_median_diffs(std::size(kIntervals));  // product - lead median
+  std::vector<Differences> jitter_diffs(std::size(kIntervals));       // beat by beat - lead median
   std::map<std::string, size_t> rhythms;
   std::vector<double> boundary_errors[kBoundaries];
   std::string name;
@@ -174,15 +221,10 @@ void PrintLudb(const MeasureEvalOptions& options) {
     for (size_t k = 0; k < std::size(kIntervals); ++k) {
       const std::optional<double> product = MeasurementField(m, kIntervals[k].field);
       const std::optional<double> reference = ref.*(kIntervals[k].reference);
-      if (product && reference) {
-        diffs[k].values.push_back(*product - *reference);
-      } else if (product) {
-        ++diffs[k].product_only;
-      } else if (reference) {
-        ++diffs[k].reference_only;
-      } else {
-        ++diffs[k].neither;
-      }
+      const std::optional<double> lead_median = ref.lead_median.*(kIntervals[k].lead_median);
+      diffs[k].Add(product, reference);
+      lead_median_diffs[k].Add(product, lead_median);
+      jitter_diffs[k].Add(reference, lead_median);
       char cell[40];
       std::snprintf(cell, sizeof(cell), "%s/%s",
                     product ? std::to_string(std::lround(*product)).c_str() : "-",
@@ -194,28 +236,19 @@ void PrintLudb(const MeasureEvalOptions& options) {
   std::printf("LUDB %s%s%s: %zu records, product - cardiologists' global reference (ms)\n",
               options.ludb.c_str(), options.subset.empty() ? "" : " --subset ",
               options.subset.c_str(), records);
-  std::printf("%-11s %5s %9s %7s %13s %7s  %s\n", "interval", "n", "mean", "SD", "IEC tolerance",
-              "result", "not compared (product only / reference only / neither)");
-  for (size_t k = 0; k < std::size(kIntervals); ++k) {
-    const Interval& in = kIntervals[k];
-    const std::vector<double>& v = diffs[k].values;
-    double mean = 0, sq = 0;
-    for (double d : v) mean += d;
-    mean /= v.empty() ? 1 : v.size();
-    for (double d : v) sq += (d - mean) * (d - mean);
-    const double sd = v.size() > 1 ? std::sqrt(sq / (v.size() - 1)) : 0.0;
-    char tolerance[32] = "-";
-    const char* result = "-";
-    if (in.mean_tolerance_ms > 0) {
-      std::snprintf(tolerance, sizeof(tolerance), "+-%.0f / %.0f", in.mean_tolerance_ms,
-                    in.sd_tolerance_ms);
-      result = !v.empty() && std::abs(mean) <= in.mean_tolerance_ms && sd <= in.sd_tolerance_ms
-                   ? "pass"
-                   : "FAIL";
+  PrintIntervalTable(diffs);
+  if (options.lead_median) {
+    std::printf(
+        "product - lead-median reference (each lead's median boundary over the beats, "
+        "then the earliest onset and latest offset)\n");
+    PrintIntervalTable(lead_median_diffs);
+    std::printf(
+        "beat-by-beat reference - lead-median reference (the reference's own "
+        "lengthening by beat-to-beat annotation jitter)\n%-11s %5s %9s %7s\n",
+        "interval", "n", "mean", "SD");
+    for (size_t k = 0; k < std::size(kIntervals); ++k) {
+      PrintMeanSd(kIntervals[k].name, jitter_diffs[k].values);
     }
-    std::printf("%-11s %5zu %9.1f %7.1f %13s %7s  %zu / %zu / %zu\n", in.name, v.size(), mean, sd,
-                tolerance, result, diffs[k].product_only, diffs[k].reference_only,
-                diffs[k].neither);
   }
   if (options.boundaries) {
     std::printf("boundary: product - reference, around R (ms)\n%-11s %5s %9s %7s\n", "boundary",
@@ -276,6 +309,8 @@ void Setup(CLI::App& app) {
   cmd->add_flag("--records", options->records, "one line per record");
   cmd->add_flag("--boundaries", options->boundaries,
                 "each boundary's error around the R peak (P on/off, QRS on/off, T end)");
+  cmd->add_flag("--lead-median-reference", options->lead_median,
+                "also against each lead's median boundaries (a representative beat's reference)");
   cmd->add_option("--subset", options->subset,
                   "A-B: only the A-th to B-th records listed in RECORDS (1-based)");
   DelineationOptions& d = options->measure.delineation;

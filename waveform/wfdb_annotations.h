@@ -14,6 +14,15 @@
 // offset and the next beat's QRS onset), then each interval averaged over the beats that have
 // it. Beats annotated in fewer than 6 leads are left out.
 //
+// The same annotations also give `lead_median`: each lead's boundaries, relative to the beat's
+// median QRS peak, take their median over the beats first, and the global boundaries are the
+// earliest onset and latest offset of these per-lead medians. This is the global boundary of a
+// representative beat (what a program measuring a median beat, and the CSE referees marking one
+// selected beat in all leads at once, estimate). The beat-by-beat reference is longer: the
+// earliest of twelve leads' onsets, each with its own beat-to-beat annotation jitter, is earlier
+// than the earliest of their medians (and the latest offset later); `lead_median` makes that
+// part of the reference visible.
+//
 // Errors: Error::NotFound for a missing file, Error::Corruption for a truncated one. Thread-safe.
 #pragma once
 
@@ -37,10 +46,15 @@ struct LudbBeat {
   int64_t p_onset = -1, p_offset = -1, qrs_onset = -1, qrs_offset = -1, t_offset = -1;
 };
 
-struct LudbReference {
+struct LudbIntervals {
   std::optional<double> p_ms, pr_ms, qrs_ms, qt_ms;
-  size_t beats = 0;                       // beats with a QRS annotated in at least 6 leads
-  std::vector<LudbBeat> beat_boundaries;  // those beats, in time order
+};
+
+struct LudbReference {
+  std::optional<double> p_ms, pr_ms, qrs_ms, qt_ms;  // beat by beat, then averaged (the reference)
+  LudbIntervals lead_median;                         // from each lead's median boundaries
+  size_t beats = 0;                                  // beats with a QRS annotated in >= 6 leads
+  std::vector<LudbBeat> beat_boundaries;             // those beats, in time order
 };
 
 // REQUIRES: record_path is the path without extension ("ludb/data/1"); sample_rate_hz > 0.

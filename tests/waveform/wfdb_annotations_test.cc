@@ -97,5 +97,43 @@ TEST(WfdbAnnotations, GlobalReferenceTakesTheEarliestOnsetAndLatestOffsetOverLea
   EXPECT_DOUBLE_EQ(*ref.qt_ms, (420 - 95) * 2.0);
 }
 
+TEST(WfdbAnnotations, LeadMedianReferenceIgnoresOneBeatsEarlyOnsetThatTheBeatByBeatOneTakes) {
+  testing::TempDir dir;
+  // Three beats 500 samples apart, every QRS peak at 120 (so the fiducial does not move). All
+  // leads: P 20..60, QRS 100..150, T ..400; lead ii's QRS starts at 95 in beats 1-2 and at 85 in
+  // beat 3 (an annotation 10 samples early once); v6's QRS ends at 160, 160 and 175.
+  for (const char* lead :
+       {"i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6"}) {
+    std::vector<unsigned char> bytes;
+    int64_t time = 0;
+    auto add = [&](unsigned code, int64_t at) {
+      Word(bytes, code, static_cast<unsigned>(at - time));
+      time = at;
+    };
+    for (int beat = 0; beat < 3; ++beat) {
+      const int64_t start = 500 * beat;
+      int64_t onset = 100, offset = 150;
+      if (std::string(lead) == "ii") onset = beat < 2 ? 95 : 85;
+      if (std::string(lead) == "v6") offset = beat < 2 ? 160 : 175;
+      add(39, start + 20), add(24, start + 40), add(40, start + 60);
+      add(39, start + onset), add(1, start + 120), add(40, start + offset);
+      add(39, start + 250), add(27, start + 330), add(40, start + 400);
+    }
+    Word(bytes, 0, 0);
+    Write(dir.File(std::string("r.") + lead), bytes);
+  }
+  const LudbReference ref = LudbReferenceIntervals(dir.File("r"), 500);
+  ASSERT_EQ(ref.beats, 3u);
+  // Beat by beat: 65, 65 and 90 samples, averaged.
+  EXPECT_NEAR(*ref.qrs_ms, (65 + 65 + 90) / 3.0 * 2.0, 1e-9);
+  // Lead medians: ii's onset 95, v6's offset 160.
+  ASSERT_TRUE(ref.lead_median.qrs_ms && ref.lead_median.pr_ms && ref.lead_median.qt_ms);
+  EXPECT_DOUBLE_EQ(*ref.lead_median.qrs_ms, (160 - 95) * 2.0);
+  EXPECT_DOUBLE_EQ(*ref.lead_median.pr_ms, (95 - 20) * 2.0);
+  EXPECT_DOUBLE_EQ(*ref.lead_median.qt_ms, (400 - 95) * 2.0);
+  EXPECT_DOUBLE_EQ(*ref.lead_median.p_ms, 40 * 2.0);
+  EXPECT_GT(*ref.qrs_ms, *ref.lead_median.qrs_ms);
+}
+
 }  // namespace
 }  // namespace ecg
