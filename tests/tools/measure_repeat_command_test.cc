@@ -1,37 +1,17 @@
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <regex>
 #include <string>
 
 #include "tests/support/test_env.h"
-#include "waveform/lead.h"
+#include "tests/support/wfdb_writer.h"
 #include "waveform/synth.h"
 
 namespace ecg {
 namespace {
 
-namespace fs = std::filesystem;
-
 using testing::RunCli;
-
-// `signal` as the WFDB record DIR/NAME (.hea and a format 16 .dat, 1 adu = 1 uV).
-void WriteWfdb(const EcgSignal& signal, const std::string& dir, const std::string& name) {
-  fs::create_directories(dir);
-  std::ofstream header(dir + "/" + name + ".hea");
-  header << name << " 12 " << signal.sample_rate_hz() << " " << signal.samples_per_lead() << "\n";
-  for (Lead lead : AllLeads())
-    header << name << ".dat 16 1000/mV 16 0 0 0 0 " << LeadName(lead) << "\n";
-  std::ofstream dat(dir + "/" + name + ".dat", std::ios::binary);
-  for (size_t t = 0; t < signal.samples_per_lead(); ++t) {
-    for (Lead lead : AllLeads()) {
-      const auto v = static_cast<int16_t>(signal.lead_uV(lead)[t]);
-      const char bytes[2] = {static_cast<char>(v & 0xFF), static_cast<char>((v >> 8) & 0xFF)};
-      dat.write(bytes, 2);
-    }
-  }
-}
+using testing::WriteWfdb;
 
 // The |d| 95% column of a measurement's row.
 double Percentile95(const std::string& output, const std::string& field) {

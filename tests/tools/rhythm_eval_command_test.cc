@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "tests/support/test_env.h"
+#include "tests/support/wfdb_writer.h"
+#include "tests/waveform/measure_signals.h"
+
+namespace ecg {
+namespace {
+
+using testing::RunCli;
+using testing::WriteWfdb;
+
+// A PTB-XL folder with four 500 Hz records: 1 sinus (SR), 2 atrial fibrillation (AFIB), 3
+// stated AFIB but recorded in sinus rhythm (a disagreement), 4 AFIB in fold 10.
+void WriteSmallPtbxl(const std::string& dir) {
+  std::ofstream(dir + "/scp_statements.csv") << ",description,diagnostic,form,rhythm,"
+                                                "diagnostic_class\n"
+                                                "NORM,normal ECG,1.0,,,NORM\n"
+                                                "SR,sinus rhythm,,,1.0,\n"
+                                                "AFIB,atrial fibrillation,,,1.0,\n";
+  std::ofstream db(dir + "/ptbxl_database.csv");
+  db << "ecg_id,patient_id,age,sex,recording_date,scp_codes,strat_fold,filename_lr,filename_hr\n";
+  const char* codes[] = {"{'NORM': 100.0, 'SR': 0.0}", "{'AFIB': 100.0}", "{'AFIB': 100.0}",
+                         "{'AFIB': 100.0}"};
+  for (int id = 1; id <= 4; ++id) {
+    char name[8];
+    std::snprintf(name, sizeof(name), "%05d", id);
+    db << id << "," << 100 + id << ",60,0,2000-01-01 10:00:00,\"" << codes[id - 1] << "\","
+       << (id == 4 ? 10 : 1) << ",records100/00000/" << name << "_lr,records500/00000/" << name
+       << "_hr\n";
+    testing::KnownEcgOptions o;
+    o.fibrillation = id == 2 || id == 4;
+    WriteWfdb(testing::MakeKnownEcg(o).signal, dir + "/records500/00000",
+              std::string(name) + "_hr");
+  }
+}
+
+TEST(RhythmEvalCommand, CountsTheProductsLabelsAgainstTheStatementsOfTheChosenFolds) {
+  testing::TempDir dir;
+  WriteSmallPtbxl(dir.path());
+  std::string output;
+  ASSERT_EQ(
+      RunCli("rhythm-eval --ptbxl " + dir.path() + " --rate 500 --folds 1-8 --records", &output), 0)
+      << output;
+  // Fold 10 left out: three ECGs; one of the two AFIB ECGs is called AF, the sinus one is not.
+  EXPECT_NE(output.find("3 ECGs;"), std::string::npos) << output;
+  EXPECT_NE(output.find("sensitivity 1/2 (50%), specificity against sinus 1/1"), std::string::npos)
+      << output;
+  // The AFIB ECG recorded in sinus rhythm is listed, and its P wave counts against the P rule.
+  EXPECT_NE(output.find("     3 fold  1 AFIB"), std::string::npos) << output;
+  EXPECT_EQ(output.find("     2 fold"), std::string::npos) << output;
+  EXPECT_NE(output.find("(P axis or PR given): 1 of 2"), std::string::npos) << output;
+  EXPECT_NE(output.find("no P wave where the reference says sinus: 0 of 1"), std::string::npos)
+      << output;
+}
+
+TEST(RhythmEvalCommand, BadRatesAndFoldsAreErrorsNamingTheFlag) {
+  testing::TempDir dir;
+  WriteSmallPtbxl(dir.path());
+  std::string output;
+  EXPECT_NE(RunCli("rhythm-eval --ptbxl " + dir.path() + " --rate 250", &output), 0);
+  EXPECT_NE(output.find("--rate"), std::string::npos) << output;
+  EXPECT_NE(RunCli("rhythm-eval --ptbxl " + dir.path() + " --folds 3-11", &output), 0);
+  EXPECT_NE(output.find("--folds"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace ecg
