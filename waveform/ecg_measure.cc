@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <numeric>
 
@@ -106,6 +107,51 @@ double Consistency(const EcgSignal& signal, const std::vector<size_t>& r_peaks,
   for (size_t r : r_peaks) {
     const std::vector<double> beat = Window(signal, static_cast<Index>(r), from, to);
     if (!beat.empty()) correlations.push_back(Correlation(beat, reference));
+  }
+  return Median(correlations);
+}
+
+// The median of the values sorted[0..count) without the one at position `skip` (count >= 2),
+// with Median's convention for an even count.
+double MedianWithout(const double* sorted, size_t count, size_t skip) {
+  const size_t n = count - 1;
+  const auto at = [&](size_t i) { return sorted[i < skip ? i : i + 1]; };
+  return n % 2 == 1 ? at(n / 2) : 0.5 * (at(n / 2 - 1) + at(n / 2));
+}
+
+// Median correlation of each beat's window [from, to) around its R peak with the sample-wise
+// median of the *other* beats' windows (leave one out). A wave locked to the QRS (a P wave)
+// resembles the others'; activity that is not (fibrillation waves, noise) resembles a median
+// that includes itself by chance, the more so the fewer the beats, but not one without it. 0
+// with fewer than two beats whose window fits.
+double LeaveOneOutConsistency(const EcgSignal& signal, const std::vector<size_t>& r_peaks,
+                              Index from, Index to) {
+  std::vector<std::vector<double>> beats;
+  for (size_t r : r_peaks) {
+    std::vector<double> w = Window(signal, static_cast<Index>(r), from, to);
+    if (!w.empty()) beats.push_back(std::move(w));
+  }
+  const size_t count = beats.size();
+  if (count < 2) return 0;
+  const size_t length = beats.front().size();
+  // Per sample k: the beats' values in ascending order (sorted[k * count ..]) and each beat's
+  // position among them (rank[i * length + k]).
+  std::vector<double> sorted(length * count);
+  std::vector<uint32_t> rank(count * length);
+  std::vector<std::pair<double, uint32_t>> column(count);
+  for (size_t k = 0; k < length; ++k) {
+    for (size_t i = 0; i < count; ++i) column[i] = {beats[i][k], static_cast<uint32_t>(i)};
+    std::sort(column.begin(), column.end());
+    for (size_t pos = 0; pos < count; ++pos) {
+      sorted[k * count + pos] = column[pos].first;
+      rank[column[pos].second * length + k] = static_cast<uint32_t>(pos);
+    }
+  }
+  std::vector<double> correlations, others(length);
+  for (size_t i = 0; i < count; ++i) {
+    for (size_t k = 0; k < length; ++k)
+      others[k] = MedianWithout(&sorted[k * count], count, rank[i * length + k]);
+    correlations.push_back(Correlation(beats[i], others));
   }
   return Median(correlations);
 }
@@ -334,7 +380,7 @@ EcgMeasurements MeasureEcg(const EcgSignal& signal, const MeasureOptions& option
     const Index on = static_cast<Index>(*b.p_onset) - median_r;
     const Index off = static_cast<Index>(*b.p_offset) - median_r + 1;
     q.p_wave_consistent =
-        Consistency(signal, rhythm.r_peaks, *median, median_r, on, off) >= kMinPConsistency;
+        LeaveOneOutConsistency(signal, rhythm.r_peaks, on, off) >= kMinPConsistency;
     p_wave = q.p_wave_consistent && !q.pacing_spikes;
   }
   if (q.pacing_spikes) {

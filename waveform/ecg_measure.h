@@ -12,9 +12,12 @@
 //
 // Honesty rules: every value is optional; when one is absent `reasons[field]` says why. No P
 // duration, PR or P axis without a P wave that is found in the median beat and recurs beat by
-// beat. Below 250 Hz (the rate of the source, MeasureOptions::source_sample_rate_hz, when the
-// signal was resampled) P, PR and QRS durations are left out: their boundaries are not resolved.
-// Pacing spikes: rhythm "paced", P and PR left out, QRS measured and flagged.
+// beat (the median over the beats of the correlation of a beat's P segment with the sample-wise
+// median of the *other* beats' segments reaches 0.5; a median that included the beat itself let
+// fibrillation waves pass by chance, docs/measurements.md "Rhythm against PTB-XL"). Below 250 Hz
+// (the rate of the source, MeasureOptions::source_sample_rate_hz, when the signal was resampled) P,
+// PR and QRS durations are left out: their boundaries are not resolved. Pacing spikes: rhythm
+// "paced", P and PR left out, QRS measured and flagged.
 //
 // Rhythm vocabulary (stable, shown to users and stored): "sinus", "sinus, irregular RR",
 // "atrial fibrillation/flutter (no P wave)", "regular, no P wave", "paced", "unknown".
@@ -49,7 +52,7 @@ struct MeasurementQuality {
   bool flat = false;               // no lead moves by more than 30 uV
   bool noisy = false;              // beats do not resemble each other (consistency < 0.6)
   bool irregular_rr = false;       // normalised RMSSD of RR > 0.1
-  bool p_wave_consistent = false;  // the median's P wave recurs in most beats
+  bool p_wave_consistent = false;  // the P wave recurs beat by beat (see above)
   bool low_sample_rate = false;    // source below 250 Hz
   bool pacing_spikes = false;      // narrow spikes before most QRS complexes
   bool reduced_leads = false;      // fewer than 8 independent leads present

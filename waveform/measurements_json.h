@@ -21,8 +21,9 @@ namespace ecg {
 // the knee of a chord from the quiet segment; 4: QRS onset lead by lead, the earliest of the
 // agreeing leads'; 5: QRS offset lead by lead, the latest of the agreeing leads'
 // (waveform/delineation.h, docs/measurements.md); 6: no QRS axis when the QRS is equiphasic in
-// leads I and aVF (an indeterminate axis, waveform/ecg_measure.h).
-constexpr int kMeasureVersion = 6;
+// leads I and aVF (an indeterminate axis, waveform/ecg_measure.h); 7: the P wave's beat-by-beat
+// test compares each beat with the median of the other beats (leave one out).
+constexpr int kMeasureVersion = 7;
 
 nlohmann::json MeasurementsToJson(const EcgMeasurements& m);
 EcgMeasurements MeasurementsFromJson(const nlohmann::json& j);
