@@ -20,6 +20,11 @@ constexpr double kMinConsistency = 0.6;
 constexpr double kMinPConsistency = 0.5;
 constexpr double kIrregularRmssd = 0.1;
 constexpr double kMinBoundaryRate_hz = 250;
+// The longest P wave measured: longer boundaries are not one P wave. Interatrial block starts
+// at 120 ms; LUDB's cardiologists' longest global P (earliest onset to latest offset over 12
+// leads) is 187 ms; the product's P on PTB-XL's 500 Hz records jumps from 188 ms to 202-346 ms,
+// among them P offsets at the QRS onset and paced ECGs (docs/measurements.md).
+constexpr double kMaxPWave_ms = 200;
 constexpr double kPacingSpike_uV = 2000;
 // Below this net-to-gross ratio of the QRS in leads I and aVF its axis is indeterminate. Chosen
 // on the two halves of PTB-XL's 500 Hz records (measure-repeat): the halves whose axes jumped by
@@ -403,11 +408,25 @@ EcgMeasurements MeasureEcg(const EcgSignal& signal, const MeasureOptions& option
     no_p_reason = "atrial fibrillation/flutter: irregular RR and " + no_p_reason;
   }
 
-  if (p_wave && !q.low_sample_rate) {
+  // A recurring P wave whose boundaries span more than a P wave can is another wave (the
+  // previous T, flutter waves, a pacing artefact) taken for it, or merged with it: no P
+  // duration, PR or P axis from it. The rhythm label stays (the atrial activity recurs).
+  bool p_boundaries = p_wave;
+  if (p_wave) {
+    const double p_span_ms = (*b.p_offset - *b.p_onset) * ms_per_sample;
+    if (p_span_ms > kMaxPWave_ms) {
+      p_boundaries = false;
+      no_p_reason = Format(
+          "implausible P wave: its boundaries span %.0f ms, longer than a P wave lasts (200 "
+          "ms); another wave is taken for it or merged with it",
+          p_span_ms);
+    }
+  }
+  if (p_boundaries && !q.low_sample_rate) {
     m.p_ms = std::round((*b.p_offset - *b.p_onset) * ms_per_sample);
     m.pr_ms = std::round((static_cast<double>(b.qrs_onset) - *b.p_onset) * ms_per_sample);
   } else {
-    m.reasons["p_ms"] = m.reasons["pr_ms"] = p_wave ? low_rate_reason : no_p_reason;
+    m.reasons["p_ms"] = m.reasons["pr_ms"] = p_boundaries ? low_rate_reason : no_p_reason;
   }
   if (q.low_sample_rate) {
     m.reasons["qrs_ms"] = low_rate_reason;
@@ -439,8 +458,9 @@ EcgMeasurements MeasureEcg(const EcgSignal& signal, const MeasureOptions& option
     }
     if (b.t_offset)
       m.t_axis_deg = FrontalAxis(FrontalAreasOf(*median, b, b.qrs_offset, *b.t_offset));
-    if (p_wave) m.p_axis_deg = FrontalAxis(FrontalAreasOf(*median, b, *b.p_onset, *b.p_offset));
-    if (!p_wave) m.reasons["p_axis_deg"] = no_p_reason;
+    if (p_boundaries)
+      m.p_axis_deg = FrontalAxis(FrontalAreasOf(*median, b, *b.p_onset, *b.p_offset));
+    if (!p_boundaries) m.reasons["p_axis_deg"] = no_p_reason;
     if (!b.t_offset) m.reasons["t_axis_deg"] = "T wave end not found";
     NullAll(m, "no net deflection in leads I and aVF");
   }

@@ -14,7 +14,8 @@
 // duration, PR or P axis without a P wave that is found in the median beat and recurs beat by
 // beat (the median over the beats of the correlation of a beat's P segment with the sample-wise
 // median of the *other* beats' segments reaches 0.5; a median that included the beat itself let
-// fibrillation waves pass by chance, docs/measurements.md "Rhythm against PTB-XL"). Below 250 Hz
+// fibrillation waves pass by chance, docs/measurements.md "Rhythm against PTB-XL"), nor from P
+// boundaries that span more than 200 ms (not one P wave; the rhythm label stays). Below 250 Hz
 // (the rate of the source, MeasureOptions::source_sample_rate_hz, when the signal was resampled) P,
 // PR and QRS durations are left out: their boundaries are not resolved. Pacing spikes: rhythm
 // "paced", P and PR left out, QRS measured and flagged.

@@ -22,7 +22,8 @@ namespace ecg {
 // agreeing leads'; 5: QRS offset lead by lead, the latest of the agreeing leads'
 // (waveform/delineation.h, docs/measurements.md); 6: no QRS axis when the QRS is equiphasic in
 // leads I and aVF (an indeterminate axis, waveform/ecg_measure.h); 7: the P wave's beat-by-beat
-// test compares each beat with the median of the other beats (leave one out).
+// test compares each beat with the median of the other beats (leave one out), and no P
+// duration, PR or P axis from P boundaries that span more than 200 ms.
 constexpr int kMeasureVersion = 7;
 
 nlohmann::json MeasurementsToJson(const EcgMeasurements& m);

@@ -146,6 +146,25 @@ TEST(MeasureBadSignals, ShortAtrialFibrillationRecordsRarelyPassForARecurringPWa
   EXPECT_LE(ShortFibrillationsWithAPWave(100), 4u);
 }
 
+TEST(MeasureBadSignals, APWaveLongerThan200MsIsNotMeasuredButTheRhythmStays) {
+  KnownEcgOptions o;
+  o.p_ms = 240;
+  o.pr_ms = 300;
+  const EcgMeasurements m = MeasureEcg(MakeKnownEcg(o).signal);
+  EXPECT_EQ(m.rhythm, "sinus");
+  for (const char* f : {"p_ms", "pr_ms", "p_axis_deg"}) {
+    EXPECT_FALSE(MeasurementField(m, f).has_value()) << f;
+    EXPECT_NE(m.reasons.at(f).find("implausible P wave"), std::string::npos) << m.reasons.at(f);
+  }
+  EXPECT_TRUE(m.qrs_ms && m.qt_ms && m.qrs_axis_deg);
+  // A long P wave that a P wave can be (interatrial block) is still measured.
+  o.p_ms = 170;
+  o.pr_ms = 230;
+  const EcgMeasurements wide = MeasureEcg(MakeKnownEcg(o).signal);
+  ASSERT_TRUE(wide.p_ms && wide.pr_ms && wide.p_axis_deg);
+  EXPECT_NEAR(*wide.p_ms, 170, 15);
+}
+
 TEST(MeasureBadSignals, PacingSpikesGiveAPacedRhythmWithoutPWave) {
   KnownEcgOptions o;
   o.pacing_spikes = true;
