@@ -130,12 +130,17 @@ std::vector<size_t> Fiducials(const std::vector<std::vector<double>>& smooth,
   return peaks;
 }
 
-double Median(std::vector<double> v) {
+// The median of v, reordering v (no copy: MedianBeat calls it once per sample and lead).
+double MedianInPlace(std::vector<double>& v) {
   const size_t mid = v.size() / 2;
   std::nth_element(v.begin(), v.begin() + mid, v.end());
   if (v.size() % 2 == 1) return v[mid];
   const double upper = v[mid];
   return 0.5 * (upper + *std::max_element(v.begin(), v.begin() + mid));
+}
+
+double Median(std::vector<double> v) {
+  return MedianInPlace(v);
 }
 
 }  // namespace
@@ -200,7 +205,7 @@ std::optional<EcgSignal> MedianBeat(const EcgSignal& signal, const std::vector<s
     float* out = beat.lead_uV(lead);
     for (size_t i = 0; i < length; ++i) {
       for (size_t b = 0; b < starts.size(); ++b) values[b] = x[starts[b] + i];
-      out[i] = static_cast<float>(Median(values));
+      out[i] = static_cast<float>(MedianInPlace(values));
     }
   }
   return beat;
