@@ -21,27 +21,22 @@
 // statements, label, heart rate). Prints text; nothing is written.
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "tools/command.h"
-#include "waveform/canonical.h"
+#include "tools/ptbxl_measured.h"
 #include "waveform/ecg_measure.h"
-#include "waveform/error.h"
 #include "waveform/ptbxl.h"
-#include "waveform/wfdb.h"
 
 namespace ecg::tools {
 namespace {
 
 struct RhythmEvalOptions {
-  std::string ptbxl;  // PTB-XL folder (ptbxl_database.csv, scp_statements.csv, records*)
-  int rate_hz = 100;  // which recording: 100 (filename_lr) or 500 (filename_hr)
-  std::string folds;  // "A-B": only ECGs whose strat_fold lies in it
-  bool records = false;
+  PtbxlSelection selection;  // folder, 100 or 500 Hz records, folds
+  bool records = false;      // list the disagreements
 };
 
 const char* const kGroups[] = {"AF/flutter", "paced", "sinus", "other", "not stated"};
@@ -72,16 +67,6 @@ size_t LabelColumn(const std::string& rhythm) {
     if (rhythm == kLabels[k]) return k;
   }
   return kLabelCount - 1;
-}
-
-std::pair<int, int> ParseFolds(const std::string& folds) {
-  if (folds.empty()) return {1, 10};
-  int first = 0, last = 0;
-  char dash = 0;
-  if (std::sscanf(folds.c_str(), "%d%c%d", &first, &dash, &last) != 3 || dash != '-' || first < 1 ||
-      last < first || last > 10)
-    throw Error::InvalidArgument("--folds: expected A-B with 1 <= A <= B <= 10, got " + folds);
-  return {first, last};
 }
 
 std::string Statements(const PtbxlEcg& ecg) {
@@ -150,23 +135,11 @@ void PrintTally(const Tally& t, size_t ecgs) {
 }
 
 void RunRhythmEval(const RhythmEvalOptions& o) {
-  if (o.rate_hz != 100 && o.rate_hz != 500)
-    throw Error::InvalidArgument("--rate: 100 or 500, got " + std::to_string(o.rate_hz));
-  const auto [first_fold, last_fold] = ParseFolds(o.folds);
-  const PtbxlDatabase db = PtbxlDatabase::Read(o.ptbxl);
   Tally tally;
-  size_t ecgs = 0;
-  for (const PtbxlEcg& ecg : db.ecgs()) {
-    if (ecg.strat_fold < first_fold || ecg.strat_fold > last_fold) continue;
-    const std::string path = o.ptbxl + "/" + (o.rate_hz == 100 ? ecg.filename_lr : ecg.filename_hr);
-    if (!std::filesystem::exists(path + ".hea")) continue;
-    const WfdbRecord record = ReadWfdbRecord(path);
-    MeasureOptions options;  // as the plugin measures: told the source's rate
-    options.source_sample_rate_hz = record.group.sample_rate_hz;
-    const EcgMeasurements m = MeasureEcg(Canonicalise(record.group), options);
+  const size_t ecgs = ForEachMeasuredPtbxlEcg(o.selection, [&](const PtbxlEcg& ecg,
+                                                               const EcgMeasurements& m) {
     const Group group = ReferenceGroup(ecg);
     Count(tally, ecg, group, m);
-    ++ecgs;
     const bool agree = (group == kAf && m.rhythm == kLabels[2]) ||
                        (group == kSinus && LabelColumn(m.rhythm) <= 1) ||
                        (group == kPaced && m.rhythm == "paced");
@@ -175,9 +148,8 @@ void RunRhythmEval(const RhythmEvalOptions& o) {
                   ecg.strat_fold, Statements(ecg).c_str(), m.rhythm.c_str(),
                   m.heart_rate_bpm ? std::to_string(std::lround(*m.heart_rate_bpm)).c_str() : "-");
     }
-  }
-  std::printf("PTB-XL %s, %d Hz records, folds %d-%d\n", o.ptbxl.c_str(), o.rate_hz, first_fold,
-              last_fold);
+  });
+  std::printf("%s\n", SelectionText(o.selection).c_str());
   PrintTally(tally, ecgs);
 }
 
@@ -187,11 +159,9 @@ void Setup(CLI::App& app) {
       "rhythm-eval",
       "The product's rhythm label against PTB-XL's rhythm statements (atrial fibrillation, "
       "sinus, paced), and the P-wave rule in atrial fibrillation");
-  cmd->add_option("--ptbxl", options->ptbxl, "PTB-XL folder (ptbxl_database.csv, records*)")
-      ->required();
-  cmd->add_option("--rate", options->rate_hz,
+  AddPtbxlOptions(*cmd, options->selection);
+  cmd->add_option("--rate", options->selection.rate_hz,
                   "which records: 100 (records100) or 500 (records500)");
-  cmd->add_option("--folds", options->folds, "only ECGs whose strat_fold lies in A-B (1-10)");
   cmd->add_flag("--records", options->records, "list the ECGs whose label disagrees");
   cmd->callback([options] { RunRhythmEval(*options); });
 }

@@ -1,41 +1,33 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
+#include <vector>
 
+#include "tests/support/ptbxl_writer.h"
 #include "tests/support/test_env.h"
-#include "tests/support/wfdb_writer.h"
 #include "tests/waveform/measure_signals.h"
 
 namespace ecg {
 namespace {
 
 using testing::RunCli;
-using testing::WriteWfdb;
 
 // A PTB-XL folder with four 500 Hz records: 1 sinus (SR), 2 atrial fibrillation (AFIB), 3
 // stated AFIB but recorded in sinus rhythm (a disagreement), 4 AFIB in fold 10.
 void WriteSmallPtbxl(const std::string& dir) {
-  std::ofstream(dir + "/scp_statements.csv") << ",description,diagnostic,form,rhythm,"
-                                                "diagnostic_class\n"
-                                                "NORM,normal ECG,1.0,,,NORM\n"
-                                                "SR,sinus rhythm,,,1.0,\n"
-                                                "AFIB,atrial fibrillation,,,1.0,\n";
-  std::ofstream db(dir + "/ptbxl_database.csv");
-  db << "ecg_id,patient_id,age,sex,recording_date,scp_codes,strat_fold,filename_lr,filename_hr\n";
+  std::vector<testing::PtbxlTestRecord> records;
   const char* codes[] = {"{'NORM': 100.0, 'SR': 0.0}", "{'AFIB': 100.0}", "{'AFIB': 100.0}",
                          "{'AFIB': 100.0}"};
   for (int id = 1; id <= 4; ++id) {
-    char name[8];
-    std::snprintf(name, sizeof(name), "%05d", id);
-    db << id << "," << 100 + id << ",60,0,2000-01-01 10:00:00,\"" << codes[id - 1] << "\","
-       << (id == 4 ? 10 : 1) << ",records100/00000/" << name << "_lr,records500/00000/" << name
-       << "_hr\n";
     testing::KnownEcgOptions o;
     o.fibrillation = id == 2 || id == 4;
-    WriteWfdb(testing::MakeKnownEcg(o).signal, dir + "/records500/00000",
-              std::string(name) + "_hr");
+    records.push_back({id, codes[id - 1], id == 4 ? 10 : 1, testing::MakeKnownEcg(o).signal});
   }
+  testing::WritePtbxlFolder(dir,
+                            "NORM,normal ECG,1.0,,,NORM\n"
+                            "SR,sinus rhythm,,,1.0,\n"
+                            "AFIB,atrial fibrillation,,,1.0,\n",
+                            records);
 }
 
 TEST(RhythmEvalCommand, CountsTheProductsLabelsAgainstTheStatementsOfTheChosenFolds) {
