@@ -416,10 +416,12 @@ EcgMeasurements MeasureEcg(const EcgSignal& signal, const MeasureOptions& option
     const double p_span_ms = (*b.p_offset - *b.p_onset) * ms_per_sample;
     if (p_span_ms > kMaxPWave_ms) {
       p_boundaries = false;
-      no_p_reason = Format(
-          "implausible P wave: its boundaries span %.0f ms, longer than a P wave lasts (200 "
-          "ms); another wave is taken for it or merged with it",
-          p_span_ms);
+      no_p_reason =
+          Format("implausible P wave: its boundaries span %.0f ms, ", p_span_ms) +
+          Format(
+              "longer than a P wave lasts (%.0f ms); another wave is taken for it or merged "
+              "with it",
+              kMaxPWave_ms);
     }
   }
   if (p_boundaries && !q.low_sample_rate) {
