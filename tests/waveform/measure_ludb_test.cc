@@ -81,8 +81,12 @@ TEST(MeasureLudb, ReferenceBeatBoundariesAreOrderedAndGiveTheMeanIntervals) {
       EXPECT_LT(b.p_onset, b.p_offset);
       EXPECT_LT(b.p_offset, b.qrs_offset);
     }
-    if (b.t_offset >= 0) EXPECT_GT(b.t_offset, b.qrs_offset);
-    if (k > 0) EXPECT_GT(b.qrs_onset, ref.beat_boundaries[k - 1].qrs_onset);
+    if (b.t_offset >= 0) {
+      EXPECT_GT(b.t_offset, b.qrs_offset);
+    }
+    if (k > 0) {
+      EXPECT_GT(b.qrs_onset, ref.beat_boundaries[k - 1].qrs_onset);
+    }
     qrs_sum_ms += (b.qrs_offset - b.qrs_onset) * 2.0;  // 500 Hz
   }
   EXPECT_NEAR(qrs_sum_ms / ref.beats, *ref.qrs_ms, 1e-9);
