@@ -13,7 +13,7 @@
 // that speeds up); then how many records' halves get different rhythms, by pair.
 // --records prints each record's statements with the quality of both halves. The developer
 // options (--t-peak-agree-ms, --t-rank-floor, ...) set DelineationOptions fields
-// (waveform/delineation.h), as in measure-eval. No reference annotations are read: any folder of
+// (tools/delineation_flags.h), as in measure-eval. No reference annotations are read: any folder of
 // 12-lead WFDB records does. Prints text; nothing is written.
 #include <algorithm>
 #include <cmath>
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tools/command.h"
+#include "tools/delineation_flags.h"
 #include "waveform/canonical.h"
 #include "waveform/ecg_measure.h"
 #include "waveform/error.h"
@@ -186,16 +187,7 @@ void Setup(CLI::App& app) {
       ->required();
   cmd->add_flag("--records", options->records, "print each record's statements");
   cmd->add_option("--limit", options->limit, "at most this many records (0: all)");
-  cmd->add_option("--t-peak-agree-ms", options->measure.delineation.t_peak_agree_ms,
-                  "developer: DelineationOptions::t_peak_agree_ms (ms, 0: off)");
-  cmd->add_option("--t-peak-agree-share", options->measure.delineation.t_peak_agree_share,
-                  "developer: DelineationOptions::t_peak_agree_share (0: off)");
-  cmd->add_option("--t-peak-echo-share", options->measure.delineation.t_peak_echo_share,
-                  "developer: DelineationOptions::t_peak_echo_share (0: off)");
-  cmd->add_option("--t-peak-edge-ms", options->measure.delineation.t_peak_edge_ms,
-                  "developer: DelineationOptions::t_peak_edge_ms (ms, 0: off)");
-  cmd->add_option("--t-rank-floor", options->measure.delineation.t_rank_floor,
-                  "developer: DelineationOptions::t_rank_floor (0: off)");
+  AddDelineationFlags(*cmd, options->measure.delineation);
   cmd->callback([options] { RunMeasureRepeat(*options); });
 }
 

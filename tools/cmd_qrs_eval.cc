@@ -10,8 +10,9 @@
 // statements count whatever their likelihood. --records lists the complete blocks measured
 // under 120 ms and the normal ECGs measured at 120 ms or more. No LUDB-style boundaries exist
 // here: this tests the one threshold the serial comparison's "new wide QRS" statement uses, on
-// ECGs the delineator was never tuned on. The developer options set DelineationOptions fields
-// to measure the earlier method versions' QRS. Prints text; nothing is written.
+// ECGs the delineator was never tuned on. The developer options (tools/delineation_flags.h) set
+// DelineationOptions fields, e.g. to measure the earlier method versions' QRS. Prints text; nothing
+// is written.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "tools/command.h"
+#include "tools/delineation_flags.h"
 #include "tools/ptbxl_measured.h"
 #include "waveform/ecg_measure.h"
 #include "waveform/ptbxl.h"
@@ -28,7 +30,7 @@ namespace ecg::tools {
 namespace {
 
 struct QrsEvalOptions {
-  PtbxlSelection selection{"", 500, ""};
+  PtbxlSelection selection{"", 500, "", {}};  // the 500 Hz records: no QRS below 250 Hz
   bool records = false;
 };
 
@@ -111,15 +113,7 @@ void Setup(CLI::App& app) {
   AddPtbxlOptions(*cmd, options->selection);
   cmd->add_flag("--records", options->records,
                 "list complete blocks under 120 ms and normal ECGs at 120 ms or more");
-  DelineationOptions& d = options->selection.measure.delineation;
-  cmd->add_option("--qrs-onset-lead-threshold", d.qrs_onset_lead_threshold,
-                  "developer: DelineationOptions::qrs_onset_lead_threshold (0: method version 3's "
-                  "onset)");
-  cmd->add_option("--qrs-offset-lead-threshold", d.qrs_offset_lead_threshold,
-                  "developer: DelineationOptions::qrs_offset_lead_threshold (0: version 4's "
-                  "offset)");
-  cmd->add_option("--qrs-knee-span-ms", d.qrs_knee_span_ms,
-                  "developer: DelineationOptions::qrs_knee_span_ms (0: no knee, version 2)");
+  AddDelineationFlags(*cmd, options->selection.measure.delineation);
   cmd->callback([options] { RunQrsEval(*options); });
 }
 

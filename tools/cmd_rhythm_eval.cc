@@ -18,7 +18,8 @@
 //   it reports no P wave at all;
 // - sinus arrhythmia: the share labelled "sinus, irregular RR" among SARRH and among SR.
 // --records lists each ECG whose reference group and product label disagree (ecg_id, fold,
-// statements, label, heart rate). Prints text; nothing is written.
+// statements, label, heart rate). The developer options (tools/delineation_flags.h) set
+// DelineationOptions fields. Prints text; nothing is written.
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "tools/command.h"
+#include "tools/delineation_flags.h"
 #include "tools/ptbxl_measured.h"
 #include "waveform/ecg_measure.h"
 #include "waveform/ptbxl.h"
@@ -163,6 +165,7 @@ void Setup(CLI::App& app) {
   cmd->add_option("--rate", options->selection.rate_hz,
                   "which records: 100 (records100) or 500 (records500)");
   cmd->add_flag("--records", options->records, "list the ECGs whose label disagrees");
+  AddDelineationFlags(*cmd, options->selection.measure.delineation);
   cmd->callback([options] { RunRhythmEval(*options); });
 }
 
