@@ -9,6 +9,7 @@
 #include "waveform/canonical.h"
 #include "waveform/error.h"
 #include "waveform/measurements.h"
+#include "waveform/median.h"
 
 namespace ecg {
 namespace {
@@ -33,15 +34,6 @@ constexpr double kMinQrsNetToGross = 0.2;
 
 Index Samples(double ms, double rate_hz) {
   return std::lround(ms * rate_hz / 1000.0);
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  const size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + mid, v.end());
-  if (v.size() % 2 == 1) return v[mid];
-  const double upper = v[mid];
-  return 0.5 * (upper + *std::max_element(v.begin(), v.begin() + mid));
 }
 
 std::string Format(const char* format, double value) {

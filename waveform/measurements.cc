@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "waveform/median.h"
+
 namespace ecg {
 namespace {
 
@@ -128,19 +130,6 @@ std::vector<size_t> Fiducials(const std::vector<std::vector<double>>& smooth,
     peaks.push_back(centres[b] - reach + static_cast<size_t>(best - curves[b].begin()));
   }
   return peaks;
-}
-
-// The median of v, reordering v (no copy: MedianBeat calls it once per sample and lead).
-double MedianInPlace(std::vector<double>& v) {
-  const size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + mid, v.end());
-  if (v.size() % 2 == 1) return v[mid];
-  const double upper = v[mid];
-  return 0.5 * (upper + *std::max_element(v.begin(), v.begin() + mid));
-}
-
-double Median(std::vector<double> v) {
-  return MedianInPlace(v);
 }
 
 }  // namespace

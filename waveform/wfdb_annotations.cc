@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "waveform/error.h"
+#include "waveform/median.h"
 
 namespace ecg {
 namespace {
@@ -61,7 +62,7 @@ struct Beat {
   int64_t qrs_onset = std::numeric_limits<int64_t>::max(), qrs_offset = -1;
   size_t leads = 0;
   int64_t p_onset = std::numeric_limits<int64_t>::max(), p_offset = -1, t_offset = -1;
-  std::array<LeadWaves, kLeadCount> lead;
+  std::array<LeadWaves, kLeadCount> lead{};
 };
 
 int64_t Earlier(int64_t a, int64_t b) {
@@ -69,12 +70,6 @@ int64_t Earlier(int64_t a, int64_t b) {
 }
 int64_t Later(int64_t a, int64_t b) {
   return std::max(a, b);
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // The beat's fiducial: the median of its leads' QRS peaks.
