@@ -42,6 +42,11 @@ size_t ForEachMeasuredPtbxlEcg(
     visit(ecg, MeasureEcg(Canonicalise(record.group), options));
     ++visited;
   }
+  if (visited == 0)
+    throw Error::NotFound(selection.folder + ": no " + std::to_string(selection.rate_hz) +
+                          " Hz record (records" + std::to_string(selection.rate_hz) +
+                          "/) of an ECG in folds " + std::to_string(first_fold) + "-" +
+                          std::to_string(last_fold) + " of ptbxl_database.csv");
   return visited;
 }
 

@@ -10,7 +10,9 @@
 //
 // PTB-XL's authors keep folds 9 and 10 for validation and test: develop on 1-8, check on 9-10.
 // Errors: Error::InvalidArgument for a rate other than 100 or 500 or malformed folds (the
-// message names --rate or --folds); the database's and the records' own errors otherwise.
+// message names --rate or --folds); Error::NotFound when no record is present at that rate for
+// those folds (the message names the folder, the rate and the folds); the database's and the
+// records' own errors otherwise.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -57,6 +57,11 @@ TEST(RhythmEvalCommand, BadRatesAndFoldsAreErrorsNamingTheFlag) {
   EXPECT_NE(output.find("--rate"), std::string::npos) << output;
   EXPECT_NE(RunCli("rhythm-eval --ptbxl " + dir.path() + " --folds 3-11", &output), 0);
   EXPECT_NE(output.find("--folds"), std::string::npos) << output;
+  // The folder holds 500 Hz records only: at 100 Hz there is nothing to measure, and it says so.
+  EXPECT_NE(RunCli("rhythm-eval --ptbxl " + dir.path() + " --rate 100", &output), 0);
+  EXPECT_NE(output.find("no 100 Hz record (records100/) of an ECG in folds 1-10"),
+            std::string::npos)
+      << output;
 }
 
 }  // namespace
